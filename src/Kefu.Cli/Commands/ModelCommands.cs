@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Kefu.Cli.Commands;
+
+/// <summary><c>kefu model …</c>: make and inspect Qwen2 model folders.</summary>
+internal static class ModelCommands
+{
+    public static Command Create()
+    {
+        var model = new Command("model", "Make and inspect Qwen2 model folders.");
+        return model;
+    }
+}

@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Kefu.Cli.Commands;
+
+namespace Kefu.Cli;
+
+/// <summary>The <c>kefu</c> command tree. Each pipeline stage registers its verbs from its own file in Commands/.</summary>
+public static class KefuCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Kefu (客服): turn your FAQ, dialogues and edge cases into a fine-tuned Qwen2 customer-service assistant, and run it.");
+        root.Subcommands.Add(DataCommands.Create());
+        root.Subcommands.Add(ModelCommands.Create());
+        return root;
+    }
+}

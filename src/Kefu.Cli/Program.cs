@@ -1,0 +1,3 @@
+using Kefu.Cli;
+
+return await KefuCommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
