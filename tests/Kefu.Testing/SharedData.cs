@@ -42,8 +42,14 @@ public static class SharedData
             if (File.Exists(Path.Combine(dir.FullName, "Kefu.slnx")))
                 return dir.FullName;
         }
-        throw new InvalidOperationException($"No Kefu.slnx above {AppContext.BaseDirectory}");
+        // Built with --artifacts-path outside the checkout: fall back to where this source file was compiled from.
+        var compiledFrom = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(SourceFilePath())!, "..", ".."));
+        if (File.Exists(Path.Combine(compiledFrom, "Kefu.slnx")))
+            return compiledFrom;
+        throw new InvalidOperationException($"No Kefu.slnx above {AppContext.BaseDirectory} or {compiledFrom}");
     }
+
+    private static string SourceFilePath([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 
     private static string? FindRoot()
     {
