@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kefu.Cli.Commands.Data;
 
 namespace Kefu.Cli.Commands;
 
@@ -8,6 +9,8 @@ internal static class DataCommands
     public static Command Create()
     {
         var data = new Command("data", "Validate enterprise data and build a training-ready set.");
+        data.Subcommands.Add(ValidateCommand.Create());
+        data.Subcommands.Add(BuildCommand.Create());
         return data;
     }
 }
