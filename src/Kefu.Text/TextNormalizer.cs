@@ -37,11 +37,7 @@ public static class TextNormalizer
                 rune = Rune.ReplacementChar; // a lone surrogate
             }
 
-            if (options.HasFlag(TextNormalizationOptions.FoldWidth))
-                rune = FoldWidth(rune);
-            if (options.HasFlag(TextNormalizationOptions.FoldCase))
-                rune = Rune.ToLowerInvariant(rune);
-            if (!(options.HasFlag(TextNormalizationOptions.RemoveSeparators) && IsSeparator(rune)))
+            if (TryFold(rune, options, out rune))
             {
                 var start = builder.Length;
                 builder.Append(rune.ToString());
@@ -51,6 +47,21 @@ public static class TextNormalizer
             position += length;
         }
         return new NormalizedText(builder.ToString(), [.. sourceIndex]);
+    }
+
+    /// <summary>
+    /// Folds one character as <see cref="NormalizeWithOffsets"/> does: false when <paramref name="options"/> drop it
+    /// (a separator), else the folded character. Matchers that fold character by character (the sensitive-word
+    /// automaton builds a lookup table from it) call this so their folding never drifts from the normaliser's.
+    /// </summary>
+    public static bool TryFold(Rune rune, TextNormalizationOptions options, out Rune folded)
+    {
+        if (options.HasFlag(TextNormalizationOptions.FoldWidth))
+            rune = FoldWidth(rune);
+        if (options.HasFlag(TextNormalizationOptions.FoldCase))
+            rune = Rune.ToLowerInvariant(rune);
+        folded = rune;
+        return !(options.HasFlag(TextNormalizationOptions.RemoveSeparators) && IsSeparator(rune));
     }
 
     private static Rune FoldWidth(Rune rune) => rune.Value switch
