@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kefu.Cli.Commands.Model;
 
 namespace Kefu.Cli.Commands;
 
@@ -8,6 +9,7 @@ internal static class ModelCommands
     public static Command Create()
     {
         var model = new Command("model", "Make and inspect Qwen2 model folders.");
+        model.Subcommands.Add(ModelNewCommand.Create());
         return model;
     }
 }

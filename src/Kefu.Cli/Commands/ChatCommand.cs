@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Kefu.Cli.Commands.Model;
+using Kefu.Model.Runtime;
+using Microsoft.Extensions.AI;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace Kefu.Cli.Commands;
+
+/// <summary><c>kefu chat --model DIR [--adapter DIR]</c>: talk to a model folder in the terminal, replies streamed.</summary>
+internal static class ChatCommand
+{
+    public static Command Create()
+    {
+        var model = ModelCliOptions.ModelDirectory();
+        var adapter = new Option<string?>("--adapter") { Description = "LoRA adapter folder (PEFT format) — arrives with K3 (kefu train)" };
+        var dtype = ModelCliOptions.DType();
+        var device = ModelCliOptions.Device();
+        var threads = ModelCliOptions.Threads();
+        var system = new Option<string?>("--system") { Description = "System prompt (default: the template's)" };
+        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Longest reply in tokens", DefaultValueFactory = _ => 512 };
+        var temperature = new Option<double?>("--temperature") { Description = "0 for greedy; default: the folder's generation_config.json" };
+        var seed = new Option<long?>("--seed") { Description = "Sampling seed, for repeatable replies" };
+        var command = new Command("chat", "Chat with a Qwen2 model folder in the terminal")
+        {
+            model, adapter, dtype, device, threads, system, maxNewTokens, temperature, seed,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var console = ModelConsole.For(parseResult);
+            if (parseResult.GetValue(adapter) is { } adapterDirectory)
+            {
+                console.Error($"--adapter '{adapterDirectory}': LoRA adapters arrive with K3 (kefu train); this build runs base models only.");
+                return 2;
+            }
+            ScalarType type;
+            Device target;
+            try
+            {
+                type = ModelCliOptions.ParseScalarType(parseResult.GetRequiredValue(dtype));
+                target = Kefu.Model.Runtime.TorchDevice.Parse(parseResult.GetRequiredValue(device));
+            }
+            catch (ArgumentException e)
+            {
+                console.Error(e.Message);
+                return 2;
+            }
+            if (parseResult.GetValue(threads) is { } count)
+                TorchThreads.Set(count);
+
+            var directory = parseResult.GetRequiredValue(model);
+            console.MarkupLine($"Loading [bold]{Markup.Escape(directory)}[/] …");
+            using var local = await Task.Run(() => LocalModel.Load(directory, type, target, warn: w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]")), cancellationToken).ConfigureAwait(false);
+            var defaults = local.Recommended with { MaxNewTokens = parseResult.GetValue(maxNewTokens) };
+            if (parseResult.GetValue(temperature) is { } t)
+                defaults = defaults with { Temperature = t };
+            if (parseResult.GetValue(seed) is { } s)
+                defaults = defaults with { Seed = s };
+            using var client = local.CreateChatClient(defaults);
+            var loop = new ChatLoop(console, Console.In, client, parseResult.GetValue(system), new ChatOptions());
+            return await loop.RunAsync(cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

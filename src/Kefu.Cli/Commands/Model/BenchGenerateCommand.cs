@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Kefu.Model.Runtime;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace Kefu.Cli.Commands.Model;
+
+/// <summary>
+/// <c>kefu bench generate --model DIR</c>: prefill and decode tokens per second, time to first token and peak
+/// memory, beside the decode rate the measured memory bandwidth allows.
+/// </summary>
+internal static class BenchGenerateCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var model = ModelCliOptions.ModelDirectory();
+        var promptTokens = new Option<int>("--prompt-tokens") { Description = "Prompt length (random tokens)", DefaultValueFactory = _ => 128 };
+        var newTokens = new Option<int>("--new-tokens") { Description = "Tokens to decode", DefaultValueFactory = _ => 64 };
+        var dtype = ModelCliOptions.DType();
+        var threads = ModelCliOptions.Threads();
+        var device = ModelCliOptions.Device();
+        var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file" };
+        var command = new Command("generate", "Measure prefill and decode speed of a model folder")
+        {
+            model, promptTokens, newTokens, dtype, threads, device, json,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var console = ModelConsole.For(parseResult);
+            ScalarType type;
+            Device target;
+            try
+            {
+                type = ModelCliOptions.ParseScalarType(parseResult.GetRequiredValue(dtype));
+                target = Kefu.Model.Runtime.TorchDevice.Parse(parseResult.GetRequiredValue(device));
+                if (parseResult.GetValue(promptTokens) < 1 || parseResult.GetValue(newTokens) < 2)
+                    throw new ArgumentException("--prompt-tokens must be at least 1 and --new-tokens at least 2.");
+            }
+            catch (ArgumentException e)
+            {
+                console.Error(e.Message);
+                return 2;
+            }
+            if (parseResult.GetValue(threads) is { } count)
+                TorchThreads.Set(count);
+
+            var directory = parseResult.GetRequiredValue(model);
+            var result = await Task.Run(() =>
+            {
+                console.MarkupLine($"Loading [bold]{Markup.Escape(directory)}[/] as {type} …");
+                using var loaded = ModelFolder.Load(directory, type, target, warn: w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]"));
+                return GenerationBenchmark.Run(loaded, parseResult.GetValue(promptTokens), parseResult.GetValue(newTokens),
+                    progress: step => console.MarkupLine($"[grey]{Markup.Escape(step)}[/]"));
+            }, cancellationToken).ConfigureAwait(false);
+
+            Print(console, result);
+            if (parseResult.GetValue(json) is { } path)
+            {
+                var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+                await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(result, Indented), cancellationToken).ConfigureAwait(false);
+                File.Move(temp, path, overwrite: true);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(IAnsiConsole console, GenerationBenchmarkResult r)
+    {
+        static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+        var table = new Table().AddColumns("measure", "value");
+        table.AddRow("dtype, threads", $"{r.DType}, {r.Threads}");
+        table.AddRow("prefill", $"{r.PromptTokens} tokens in {F(r.Prefill.TotalMilliseconds, "0")} ms = {F(r.PrefillTokensPerSecond, "0.0")} tokens/s");
+        table.AddRow("time to first token", $"{F(r.TimeToFirstToken.TotalMilliseconds, "0")} ms");
+        table.AddRow("decode", $"{r.NewTokens - 1} tokens in {F(r.Decode.TotalMilliseconds, "0")} ms = {F(r.DecodeTokensPerSecond, "0.00")} tokens/s");
+        table.AddRow("peak memory (RSS)", ModelCliOptions.FormatBytes(r.PeakResidentBytes));
+        table.AddRow("weights read per token", ModelCliOptions.FormatBytes(r.WeightBytesPerToken));
+        table.AddRow("measured read bandwidth", ModelCliOptions.FormatBytes(r.ReadBytesPerSecond) + "/s");
+        table.AddRow("bandwidth bound on decode", $"{F(r.BoundTokensPerSecond, "0.00")} tokens/s");
+        table.AddRow("decode / bound", $"{F(r.ShareOfBound * 100, "0")} %");
+        console.Write(table);
+    }
+}
