@@ -11,6 +11,10 @@ public static class KefuCommandLine
         var root = new RootCommand("Kefu (客服): turn your FAQ, dialogues and edge cases into a fine-tuned Qwen2 customer-service assistant, and run it.");
         root.Subcommands.Add(DataCommands.Create());
         root.Subcommands.Add(ModelCommands.Create());
+        root.Subcommands.Add(ChatCommand.Create());
+        root.Subcommands.Add(BenchCommands.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(KbCommands.Create());
         return root;
     }
 }

@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Net;
+using System.Security.Cryptography;
+using Kefu.Cli.Commands.Model;
+using Kefu.Model.Runtime;
+using Kefu.Server.DemoShop;
+using Kefu.Server.Hosting;
+using Kefu.Service.Dialogue;
+using Kefu.Service.Responding;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Kefu.Cli.Commands;
+
+/// <summary>
+/// <c>kefu serve [--demo] [--urls URL] [--model DIR | --backend URL] [--data-dir DIR]</c>: runs the customer-service
+/// server. With <c>--demo</c> it also starts the demo shop's order API and loads samples/ecommerce, so one command
+/// on a fresh machine, with no model weights, gives a working assistant.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var demo = new Option<bool>("--demo") { Description = "Start the demo shop 青禾优选 (order API + samples/ecommerce knowledge)" };
+        var urls = new Option<string>("--urls") { Description = "Address(es) to listen on, ';'-separated", DefaultValueFactory = _ => "http://127.0.0.1:5180" };
+        var dataDir = new Option<string?>("--data-dir") { Description = $"Folder for knowledge.db and sessions.db (default {DefaultDataDirectory()}, demo: its 'demo' subfolder)" };
+        var apiKeys = new Option<string[]>("--api-key") { Description = "Accepted API key (repeatable; default: $KEFU_API_KEY, or one generated for this run on loopback)" };
+        var backend = new Option<Uri?>("--backend") { Description = "OpenAI-compatible server to answer with (vLLM, llama.cpp, Ollama), e.g. http://127.0.0.1:8000/v1" };
+        var backendModel = new Option<string?>("--backend-model") { Description = "Model name at --backend (default: its first model)" };
+        var backendKey = new Option<string?>("--backend-key") { Description = "API key of --backend" };
+        var escalation = new Option<Uri?>("--escalation-backend") { Description = "Larger OpenAI-compatible model for turns after an unanswered one" };
+        var model = new Option<string?>("--model") { Description = "Qwen2 model folder to run in-process (instead of --backend)" };
+        var dtype = ModelCliOptions.DType();
+        var device = ModelCliOptions.Device();
+        var knowledge = new Option<string[]>("--knowledge") { Description = "Knowledge files or folders to import at start (repeatable)" };
+        var shop = new Option<Uri?>("--shop") { Description = "Base address of the order/logistics API the tools call" };
+        var samples = new Option<string?>("--samples") { Description = "Demo data folder (default: samples/ecommerce)" };
+        var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per API key", DefaultValueFactory = _ => 120 };
+        var command = new Command("serve", "Run the customer-service server: POST /chat, OpenAI-compatible /v1, /healthz, /readyz, /metrics")
+        {
+            demo, urls, dataDir, apiKeys, backend, backendModel, backendKey, escalation, model, dtype, device, knowledge, shop, samples, rate,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var listen = parseResult.GetRequiredValue(urls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            var isDemo = parseResult.GetValue(demo);
+            var dataDirectory = parseResult.GetValue(dataDir) ?? (isDemo ? Path.Combine(DefaultDataDirectory(), "demo") : DefaultDataDirectory());
+            var keys = parseResult.GetValue(apiKeys) is { Length: > 0 } given ? given.ToList()
+                : Environment.GetEnvironmentVariable("KEFU_API_KEY") is { Length: > 0 } fromEnvironment ? [fromEnvironment] : [];
+            string? generatedKey = null;
+            if (keys.Count == 0)
+            {
+                if (!listen.All(IsLoopback))
+                {
+                    await error.WriteLineAsync("kefu: error: listening beyond loopback needs --api-key (or KEFU_API_KEY).").ConfigureAwait(false);
+                    return 2;
+                }
+                generatedKey = "kf-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+                keys.Add(generatedKey);
+            }
+            var options = new KefuServerOptions
+            {
+                Urls = listen,
+                DataDirectory = dataDirectory,
+                ApiKeys = [.. keys.Select((k, i) => new ApiKey(keys.Count == 1 ? "default" : $"key{i + 1}", k, Agent: true))],
+                BackendUrl = parseResult.GetValue(backend),
+                BackendModel = parseResult.GetValue(backendModel),
+                BackendApiKey = parseResult.GetValue(backendKey),
+                EscalationBackendUrl = parseResult.GetValue(escalation),
+                KnowledgePaths = [.. parseResult.GetValue(knowledge) ?? []],
+                RequestsPerMinutePerKey = parseResult.GetValue(rate),
+            };
+            if (parseResult.GetValue(shop) is { } shopAddress)
+                options.ConfigureShop = s => s.BaseAddress = shopAddress;
+
+            DemoShopHost? demoShop = null;
+            LocalModel? local = null;
+            try
+            {
+                if (isDemo)
+                {
+                    var samplesDirectory = DemoSetup.FindSamples(parseResult.GetValue(samples));
+                    if (samplesDirectory is null)
+                    {
+                        await error.WriteLineAsync("kefu: error: no samples/ecommerce folder found (give --samples DIR).").ConfigureAwait(false);
+                        return 2;
+                    }
+                    demoShop = await DemoSetup.StartShopAsync(samplesDirectory, dataDirectory, cancellationToken).ConfigureAwait(false);
+                    DemoSetup.Apply(options, samplesDirectory, demoShop);
+                }
+                if (parseResult.GetValue(model) is { } modelDirectory)
+                {
+                    await output.WriteLineAsync($"Loading {modelDirectory} …").ConfigureAwait(false);
+                    var type = ModelCliOptions.ParseScalarType(parseResult.GetRequiredValue(dtype));
+                    var target = TorchDevice.Parse(parseResult.GetRequiredValue(device));
+                    local = await Task.Run(() => LocalModel.Load(modelDirectory, type, target), cancellationToken).ConfigureAwait(false);
+                    var client = local.CreateChatClient();
+                    options.Backends = new ChatBackends(client, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))), null);
+                    options.TokenCounter = new DelegateTokenCounter(local.Tokenizer.CountTokens);
+                }
+
+                await using var app = await KefuServer.BuildAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                await PrintBannerAsync(output, app, options, demoShop, generatedKey).ConfigureAwait(false);
+                await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or InvalidDataException or ArgumentException)
+            {
+                await error.WriteLineAsync($"kefu: error: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+            finally
+            {
+                if (demoShop is not null)
+                    await demoShop.DisposeAsync().ConfigureAwait(false);
+                local?.Dispose();
+            }
+        });
+        return command;
+    }
+
+    /// <summary>$KEFU_DATA_DIR, else the user's local application data folder (~/.local/share/kefu on Linux).</summary>
+    internal static string DefaultDataDirectory() =>
+        Environment.GetEnvironmentVariable("KEFU_DATA_DIR") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "kefu");
+
+    private static bool IsLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address)));
+
+    private static async Task PrintBannerAsync(TextWriter output, WebApplication app, KefuServerOptions options, DemoShopHost? shop, string? generatedKey)
+    {
+        var root = app.Urls.First().TrimEnd('/');
+        var backends = app.Services.GetRequiredService<ChatBackends>();
+        var mode = backends.Primary is null ? "retrieval-only (no model: answers from the knowledge base)" : $"model {backends.PrimaryName}";
+        var key = generatedKey ?? options.ApiKeys[0].Key;
+        await output.WriteLineAsync($"""
+            Kefu is serving {(shop is null ? "" : DemoSetup.ShopName + ", ")}{mode}
+              Chat API      POST {root}/chat
+              OpenAI API    {root}/v1  (POST /v1/chat/completions, GET /v1/models)
+              Health        {root}/healthz  {root}/readyz
+              Metrics       {root}/metrics
+            """).ConfigureAwait(false);
+        if (shop is not null)
+            await output.WriteLineAsync($"  Demo shop API {shop.BaseAddress}api/orders/ORD12345").ConfigureAwait(false);
+        var note = generatedKey is null ? "" : "  (generated for this run; set one with --api-key)";
+        await output.WriteLineAsync($$"""
+              API key       {{key}}{{note}}
+              Data          {{options.DataDirectory}}
+
+            Try:
+              curl -s {{root}}/chat -H "Authorization: Bearer {{key}}" -H "Content-Type: application/json" -d '{"message":"退货运费谁出？"}'
+            Press Ctrl+C to stop.
+            """).ConfigureAwait(false);
+    }
+}

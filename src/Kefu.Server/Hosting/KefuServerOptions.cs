@@ -1,0 +1,57 @@
+using Kefu.Service;
+using Kefu.Service.Dialogue;
+using Kefu.Service.Responding;
+using Kefu.Service.Tools.Shop;
+
+namespace Kefu.Server.Hosting;
+
+/// <summary>How the server is set up: where it listens and keeps data, who may call it, which models it uses.</summary>
+public sealed class KefuServerOptions
+{
+    /// <summary>Addresses to listen on.</summary>
+    public List<string> Urls { get; set; } = ["http://127.0.0.1:5180"];
+
+    /// <summary>Folder for the embedded stores (knowledge.db, sessions.db).</summary>
+    public required string DataDirectory { get; set; }
+
+    /// <summary>The accepted API keys; at least one is required.</summary>
+    public List<ApiKey> ApiKeys { get; set; } = [];
+
+    /// <summary>An OpenAI-compatible server (vLLM, llama.cpp, Ollama) to answer with; null for retrieval-only.</summary>
+    public Uri? BackendUrl { get; set; }
+
+    /// <summary>The backend's model name; null asks the backend's /v1/models for its first model.</summary>
+    public string? BackendModel { get; set; }
+
+    /// <summary>The backend's API key, when it wants one.</summary>
+    public string? BackendApiKey { get; set; }
+
+    /// <summary>A larger OpenAI-compatible model for turns after the primary one failed to answer; optional.</summary>
+    public Uri? EscalationBackendUrl { get; set; }
+
+    /// <summary>The escalation backend's model name (null: its first model).</summary>
+    public string? EscalationBackendModel { get; set; }
+
+    /// <summary>
+    /// Models supplied directly (an in-process model, or a fake in tests); when set, the backend URLs are ignored.
+    /// </summary>
+    public ChatBackends? Backends { get; set; }
+
+    /// <summary>The model's tokenizer as a token counter (history budgets); null: a character-based estimate.</summary>
+    public ITokenCounter? TokenCounter { get; set; }
+
+    /// <summary>Files and folders imported into the knowledge base at start-up (unchanged files are skipped).</summary>
+    public List<string> KnowledgePaths { get; set; } = [];
+
+    /// <summary>Largest accepted request body, in bytes.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Requests per minute each API key may make (with bursts up to the same number).</summary>
+    public int RequestsPerMinutePerKey { get; set; } = 120;
+
+    /// <summary>Further settings of the brain (shop name, thresholds...).</summary>
+    public Action<KefuServiceOptions>? ConfigureService { get; set; }
+
+    /// <summary>The order system's address and call policy; no shop tools when unset.</summary>
+    public Action<ShopApiOptions>? ConfigureShop { get; set; }
+}

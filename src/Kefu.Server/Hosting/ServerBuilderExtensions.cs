@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Kefu.Server.Auth;
+using Kefu.Service;
+using Kefu.Service.Diagnostics;
+using OpenTelemetry.Metrics;
+using Kefu.Service.Responding;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Kefu.Server.Hosting;
+
+/// <summary>Registers the server's parts: Kestrel limits, JSON, auth, rate limits, health, and the brain.</summary>
+internal static class ServerBuilderExtensions
+{
+    public const string RateLimitPolicy = "per-key";
+    public const string AgentPolicy = "agent";
+
+    public static WebApplicationBuilder AddKefuServer(this WebApplicationBuilder builder, KefuServerOptions options, ChatBackends backends)
+    {
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        // Framework chatter at warning level; the service's own decisions (routing reasons, tool calls) stay visible.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var services = builder.Services;
+        // Nothing here needs persistent data-protection keys (no cookies); keep them in memory rather than in ~/.aspnet.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddSingleton(options);
+        services.AddSingleton(backends);
+        if (options.TokenCounter is { } tokenCounter)
+            services.AddSingleton(tokenCounter);
+        services.AddKefuService(service =>
+        {
+            service.DataDirectory = options.DataDirectory;
+            options.ConfigureService?.Invoke(service);
+        }, options.ConfigureShop);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+
+        services.AddAuthentication(ApiKeyAuthenticationOptions.Scheme)
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationOptions.Scheme, o => o.Keys = options.ApiKeys);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AgentPolicy, policy => policy.RequireRole(ApiKeyAuthenticationOptions.AgentRole));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.OnRejected = RejectAsync;
+            // A token bucket per API key: bursts up to a minute's allowance, refilled every second.
+            limiter.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.RequestsPerMinutePerKey,
+                    TokensPerPeriod = Math.Max(1, options.RequestsPerMinutePerKey / 60),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+        });
+
+        // The service's meter plus ASP.NET Core's and HttpClient's own (request durations, tool-call HTTP), as Prometheus text.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ServiceMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+            .AddPrometheusExporter());
+        services.AddSingleton<KnowledgeStartupImport>();
+        services.AddHostedService(sp => sp.GetRequiredService<KnowledgeStartupImport>());
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        return builder;
+    }
+
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "This API key's rate limit is used up; retry later." },
+        }).ConfigureAwait(false);
+    }
+}

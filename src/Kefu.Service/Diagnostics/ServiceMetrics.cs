@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Kefu.Service.Diagnostics;
+
+/// <summary>
+/// The service's metrics on System.Diagnostics.Metrics (meter <c>Kefu.Service</c>), so any exporter can publish
+/// them: the server maps them to Prometheus at /metrics. Durations are in seconds, as Prometheus expects.
+/// </summary>
+public sealed class ServiceMetrics
+{
+    public const string MeterName = "Kefu.Service";
+
+    private readonly Counter<long> _turns;
+    private readonly Histogram<double> _turnDuration;
+    private readonly Counter<long> _handoffs;
+    private readonly Counter<long> _toolCalls;
+    private readonly Histogram<double> _toolDuration;
+    private readonly Histogram<double> _searchDuration;
+    private readonly ConcurrentDictionary<string, ToolTally> _toolTallies = new(StringComparer.Ordinal);
+
+    // Seconds from a millisecond to half a minute: a retrieval turn takes milliseconds, a model turn seconds.
+    private static readonly InstrumentAdvice<double> DurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    };
+
+    public ServiceMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _turns = meter.CreateCounter<long>("kefu.turns", "{turn}", "Turns handled, by routed intent and whether they were answered.");
+        _turnDuration = meter.CreateHistogram("kefu.turn.duration", "s", "Time to handle a turn, model time included.", advice: DurationBuckets);
+        _handoffs = meter.CreateCounter<long>("kefu.handoffs", "{handoff}", "Conversations handed to a human, by reason.");
+        _toolCalls = meter.CreateCounter<long>("kefu.tool.calls", "{call}", "Tool calls, by tool and outcome.");
+        _toolDuration = meter.CreateHistogram("kefu.tool.duration", "s", "Tool call time, retries included.", advice: DurationBuckets);
+        _searchDuration = meter.CreateHistogram("kefu.knowledge.search.duration", "s", "Knowledge base search time.", advice: DurationBuckets);
+        meter.CreateObservableGauge("kefu.tool.success.ratio", ObserveToolSuccess, "1",
+            "Share of each tool's calls that succeeded since the service started (refusals by business rules count as handled).");
+    }
+
+    public void TurnHandled(string intent, bool resolved, TimeSpan duration)
+    {
+        var tags = new KeyValuePair<string, object?>[] { new("intent", intent), new("resolved", resolved) };
+        _turns.Add(1, tags);
+        _turnDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("intent", intent));
+    }
+
+    public void HandedOff(string reason) => _handoffs.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void ToolCalled(string tool, string outcome, bool handled, TimeSpan duration)
+    {
+        _toolCalls.Add(1, new KeyValuePair<string, object?>("tool", tool), new KeyValuePair<string, object?>("outcome", outcome));
+        _toolDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("tool", tool));
+        var tally = _toolTallies.GetOrAdd(tool, _ => new ToolTally());
+        Interlocked.Increment(ref tally.Calls);
+        if (handled)
+            Interlocked.Increment(ref tally.Handled);
+    }
+
+    public void KnowledgeSearched(TimeSpan duration) => _searchDuration.Record(duration.TotalSeconds);
+
+    private IEnumerable<Measurement<double>> ObserveToolSuccess() =>
+        _toolTallies.Select(t => new Measurement<double>(
+            t.Value.Calls == 0 ? 1 : (double)Volatile.Read(ref t.Value.Handled) / Volatile.Read(ref t.Value.Calls),
+            new KeyValuePair<string, object?>("tool", t.Key)));
+
+    private sealed class ToolTally
+    {
+        public long Calls;
+        public long Handled;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Kefu.Service.Diagnostics;
+using Kefu.Service.Responding;
+using Kefu.Service.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kefu.Service.Dialogue;
+
+/// <summary>
+/// Runs a customer turn end to end: session state, remembered slots, routing, the policy intents (unsafe, human
+/// request, formal complaint), a prepared action the customer is answering, the responder (model or retrieval),
+/// the hand-off policy, and the conversation log — then persists it all in one transaction.
+/// </summary>
+public sealed partial class DialogueManager(
+    ISessionStore store,
+    SessionLocks locks,
+    TurnRouter router,
+    OrderDesk orderDesk,
+    RetrievalResponder retrievalResponder,
+    ModelResponder modelResponder,
+    ChatBackends backends,
+    SlotExtractor slotExtractor,
+    ReplyTemplates templates,
+    ServiceMetrics metrics,
+    TimeProvider time,
+    IOptions<KefuServiceOptions> options,
+    ILogger<DialogueManager> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>
+    /// Handles a message in a stored session (created when <paramref name="sessionId"/> is null).
+    /// Throws <see cref="SessionNotFoundException"/> for an unknown id and <see cref="ArgumentException"/> for an
+    /// empty or over-long message.
+    /// </summary>
+    public Task<TurnResult> HandleAsync(string? sessionId, string message, CancellationToken cancellationToken) =>
+        HandleAsync(sessionId, message, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="HandleAsync(string?, string, CancellationToken)"/>, sending the reply's text to
+    /// <paramref name="stream"/> as it is produced (a model's tokens as they arrive; a templated reply at once).
+    /// </summary>
+    public async Task<TurnResult> HandleAsync(string? sessionId, string message, TextSink? stream, CancellationToken cancellationToken)
+    {
+        ValidateMessage(message);
+        if (sessionId is null)
+        {
+            // A new id is known to no one else yet, so its first turn needs no lock.
+            var created = await store.CreateAsync(cancellationToken).ConfigureAwait(false);
+            return await RunTurnAsync(created, message, stream, cancellationToken).ConfigureAwait(false);
+        }
+        using var held = await locks.AcquireAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        var session = await store.FindAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new SessionNotFoundException(sessionId);
+        return await RunTurnAsync(session, message, stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Handles the last message of a conversation the caller keeps itself (OpenAI-style requests carry their
+    /// history): slots are recovered from the earlier customer messages, and nothing is stored.
+    /// </summary>
+    public Task<TurnResult> HandleStatelessAsync(IReadOnlyList<SessionMessage> history, string message, CancellationToken cancellationToken) =>
+        HandleStatelessAsync(history, message, null, cancellationToken);
+
+    /// <summary>As the overload without <paramref name="stream"/>, streaming the reply's text.</summary>
+    public Task<TurnResult> HandleStatelessAsync(IReadOnlyList<SessionMessage> history, string message, TextSink? stream, CancellationToken cancellationToken)
+    {
+        ValidateMessage(message);
+        var now = time.GetUtcNow();
+        var session = new Session
+        {
+            Id = "t_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            CreatedAt = now,
+            UpdatedAt = now,
+            IsTransient = true,
+            Messages = [.. history],
+        };
+        foreach (var earlier in history.Where(m => m.Role == SessionMessage.User))
+        {
+            foreach (var slot in slotExtractor.Extract(earlier.Content))
+                session.Slots[slot.Key] = slot.Value;
+        }
+        return RunTurnAsync(session, message, stream, cancellationToken);
+    }
+
+    private async Task<TurnResult> RunTurnAsync(Session session, string message, TextSink? stream, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow();
+        var newMessages = new List<SessionMessage> { new(SessionMessage.User, message, now) };
+        foreach (var slot in slotExtractor.Extract(message))
+            session.Slots[slot.Key] = slot.Value;
+        if (session.State == SessionState.Resolved)
+            session.State = SessionState.Bot;
+
+        if (session.State is SessionState.WaitingForHuman or SessionState.Human)
+        {
+            // A person has (or is about to have) the conversation: store the message for them and stay quiet,
+            // apart from telling a waiting customer they are still queued.
+            var waiting = session.State == SessionState.WaitingForHuman ? ReplyTemplates.WaitingForHuman() : "";
+            if (waiting.Length > 0)
+            {
+                newMessages.Add(new SessionMessage(SessionMessage.Assistant, waiting, now));
+                if (stream is not null)
+                    await stream(waiting, cancellationToken).ConfigureAwait(false);
+            }
+            return await FinishAsync(session, newMessages, started, "human", "session is with a human agent",
+                ResponderReply.Answered(waiting), handoff: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var route = await router.RouteAsync(session, message, cancellationToken).ConfigureAwait(false);
+        var reply = await RespondAsync(session, message, route, stream, cancellationToken).ConfigureAwait(false);
+        var handoff = HandoffPolicy.Apply(session, route, reply, options.Value.UnresolvedTurnsBeforeHandoff);
+        if (reply.ClosesSession && handoff is null)
+            session.State = SessionState.Resolved;
+        var text = handoff switch
+        {
+            null => reply.Text,
+            // The hand-off message already apologises for not answering; repeating "don't know" first adds nothing
+            // (unless the answer has already been streamed to the customer).
+            HandoffReason.Requested or HandoffReason.Complaint or HandoffReason.Unresolved when !reply.Streamed => templates.Handoff(handoff.Value),
+            _ => $"{reply.Text}\n\n{templates.Handoff(handoff.Value)}",
+        };
+        if (stream is not null)
+        {
+            var unsent = reply.Streamed && text.StartsWith(reply.Text, StringComparison.Ordinal) ? text[reply.Text.Length..] : text;
+            if (unsent.Length > 0)
+                await stream(unsent, cancellationToken).ConfigureAwait(false);
+        }
+        if (handoff is { } reason)
+        {
+            metrics.HandedOff(JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString()));
+            LogHandoff(session.Id, reason);
+        }
+        newMessages.Add(new SessionMessage(SessionMessage.Assistant, text, time.GetUtcNow()));
+        var intent = JsonNamingPolicy.SnakeCaseLower.ConvertName(route.Intent.ToString());
+        return await FinishAsync(session, newMessages, started, intent, route.Reason, reply with { Text = text },
+            handoff is not null, cancellationToken, route.Hits.Count == 0 ? null : route.BestConfidence).ConfigureAwait(false);
+    }
+
+    private async Task<ResponderReply> RespondAsync(Session session, string message, RouteDecision route, TextSink? stream, CancellationToken cancellationToken)
+    {
+        switch (route.Intent)
+        {
+            case TurnIntent.Unsafe:
+                session.Pending = null;
+                return ResponderReply.Answered(templates.Refusal());
+            case TurnIntent.HumanRequest:
+                return ResponderReply.Answered("");
+            case TurnIntent.Complaint when route.Escalate:
+                return ResponderReply.Unanswered("");
+        }
+        if (session.Pending is not null
+            && await orderDesk.ContinueAsync(session, message, cancellationToken).ConfigureAwait(false) is { } continued)
+        {
+            return continued;
+        }
+        IResponder responder = backends.Primary is null ? retrievalResponder : modelResponder;
+        return await responder.RespondAsync(session, message, route, stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TurnResult> FinishAsync(
+        Session session, List<SessionMessage> newMessages, long started, string intent, string reason, ResponderReply reply,
+        bool handoff, CancellationToken cancellationToken, double? confidence = null)
+    {
+        session.UpdatedAt = time.GetUtcNow();
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var latency = Math.Round(elapsed.TotalMilliseconds, 2);
+        // A caller-kept conversation is stored only when it goes to a human: the agent needs it in the queue,
+        // with the history the caller sent.
+        if (!session.IsTransient || handoff)
+        {
+            var log = new TurnLogEntry(session.UpdatedAt, intent, reason, confidence, JsonSerializer.Serialize(reply.ToolCalls, Json),
+                reply.Resolved, handoff, latency);
+            var messages = session.IsTransient ? [.. session.Messages, .. newMessages] : newMessages;
+            await store.SaveAsync(session, messages, log, cancellationToken).ConfigureAwait(false);
+        }
+        metrics.TurnHandled(intent, reply.Resolved, elapsed);
+        var sources = reply.Cited.Select(h => new SourceCitation(h.Source, h.Anchor, h.Title, Math.Round(h.Confidence, 3))).ToList();
+        return new TurnResult(session.Id, reply.Text, sources, reply.ToolCalls, handoff, session.State, intent, reason, latency);
+    }
+
+    /// <summary>What is wrong with a customer message (empty, too long), or null when it can be handled.</summary>
+    public string? CheckMessage(string? message) =>
+        string.IsNullOrWhiteSpace(message) ? "The message is empty."
+        : message.Length > options.Value.MaxMessageCharacters ? $"The message is longer than {options.Value.MaxMessageCharacters} characters."
+        : null;
+
+    private void ValidateMessage(string message)
+    {
+        if (CheckMessage(message) is { } problem)
+            throw new ArgumentException(problem, nameof(message));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: handed off to a human ({Reason})")]
+    private partial void LogHandoff(string session, HandoffReason reason);
+}

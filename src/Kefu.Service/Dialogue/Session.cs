@@ -1,0 +1,30 @@
+namespace Kefu.Service.Dialogue;
+
+/// <summary>
+/// A conversation's state between turns: who is answering, what the customer has told us (slots such as the
+/// order number), how many turns in a row went unanswered, a prepared tool call, and the recent messages.
+/// </summary>
+public sealed class Session
+{
+    public required string Id { get; init; }
+
+    public SessionState State { get; set; } = SessionState.Bot;
+
+    /// <summary>Remembered facts by slot name (<see cref="SlotNames"/>): the latest value wins.</summary>
+    public Dictionary<string, string> Slots { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Turns in a row the assistant could not answer; reset by an answered turn.</summary>
+    public int UnresolvedTurns { get; set; }
+
+    public PendingAction? Pending { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The most recent messages, oldest first (as many as the store loads, not the whole history).</summary>
+    public List<SessionMessage> Messages { get; init; } = [];
+
+    /// <summary>Whether the session lives only for one request (OpenAI-style calls carrying their own history).</summary>
+    public bool IsTransient { get; init; }
+}

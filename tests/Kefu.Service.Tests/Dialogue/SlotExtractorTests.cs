@@ -1,0 +1,44 @@
+using Kefu.Service.Dialogue;
+
+namespace Kefu.Service.Tests.Dialogue;
+
+public sealed class SlotExtractorTests
+{
+    private readonly SlotExtractor _extractor = new(["青禾可视空气炸锅 5L", "青禾声波电动牙刷 T1", "电动牙刷替换刷头 4支装"]);
+
+    [Fact]
+    public void Extract_OrderNumberInsideChineseText_IsFoundAndUpperCased()
+    {
+        _extractor.Extract("我的订单ord12345到哪了").ShouldBe(new Dictionary<string, string> { [SlotNames.OrderId] = "ORD12345" });
+    }
+
+    [Fact]
+    public void Extract_LongerDigitRun_IsNotAnOrderNumber()
+    {
+        _extractor.Extract("ORD123456").ShouldNotContainKey(SlotNames.OrderId);
+    }
+
+    [Fact]
+    public void Extract_PhoneAndTrackingNumber_AreFound()
+    {
+        var slots = _extractor.Extract("电话13800001234，运单ZTO731204568812");
+
+        slots[SlotNames.Phone].ShouldBe("13800001234");
+        slots[SlotNames.TrackingNumber].ShouldBe("ZTO731204568812");
+    }
+
+    [Theory]
+    [InlineData("空气炸锅冒烟了", "青禾可视空气炸锅 5L")]
+    [InlineData("我买的电动牙刷开不了机", "青禾声波电动牙刷 T1")]
+    [InlineData("替换刷头几个月换一次", "电动牙刷替换刷头 4支装")]
+    public void Extract_ShortenedProductName_MapsToTheCatalogName(string message, string product)
+    {
+        _extractor.Extract(message)[SlotNames.Product].ShouldBe(product);
+    }
+
+    [Fact]
+    public void Extract_NothingStated_IsEmpty()
+    {
+        _extractor.Extract("你好").ShouldBeEmpty();
+    }
+}
