@@ -12,6 +12,8 @@ public static class KefuCommandLine
         root.Subcommands.Add(DataCommands.Create());
         root.Subcommands.Add(ModelCommands.Create());
         root.Subcommands.Add(ChatCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(BenchCommands.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(KbCommands.Create());

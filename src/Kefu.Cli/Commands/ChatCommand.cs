@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kefu.Cli.Commands.Model;
+using Kefu.Model.Lora;
 using Kefu.Model.Runtime;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
@@ -13,7 +14,7 @@ internal static class ChatCommand
     public static Command Create()
     {
         var model = ModelCliOptions.ModelDirectory();
-        var adapter = new Option<string?>("--adapter") { Description = "LoRA adapter folder (PEFT format) — arrives with K3 (kefu train)" };
+        var adapter = new Option<string?>("--adapter") { Description = "LoRA adapter folder (PEFT format, e.g. kefu train output); merged into the loaded weights" };
         var dtype = ModelCliOptions.DType();
         var device = ModelCliOptions.Device();
         var threads = ModelCliOptions.Threads();
@@ -28,11 +29,6 @@ internal static class ChatCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var console = ModelConsole.For(parseResult);
-            if (parseResult.GetValue(adapter) is { } adapterDirectory)
-            {
-                console.Error($"--adapter '{adapterDirectory}': LoRA adapters arrive with K3 (kefu train); this build runs base models only.");
-                return 2;
-            }
             ScalarType type;
             Device target;
             try
@@ -51,6 +47,23 @@ internal static class ChatCommand
             var directory = parseResult.GetRequiredValue(model);
             console.MarkupLine($"Loading [bold]{Markup.Escape(directory)}[/] …");
             using var local = await Task.Run(() => LocalModel.Load(directory, type, target, warn: w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]")), cancellationToken).ConfigureAwait(false);
+            if (parseResult.GetValue(adapter) is { } adapterDirectory)
+            {
+                // Merged in memory (W += B·A·alpha/r), then the wrappers are removed: chatting costs nothing per
+                // token over the base model.
+                try
+                {
+                    using var lora = LoraAdapter.Load(local.Model, adapterDirectory);
+                    lora.Merge();
+                    lora.Detach();
+                    console.MarkupLine($"Adapter [bold]{Markup.Escape(adapterDirectory)}[/]: r={lora.Config.Rank}, {lora.Layers.Count} layers merged");
+                }
+                catch (Exception e) when (e is LoraFormatException or IOException)
+                {
+                    console.Error($"--adapter '{adapterDirectory}': {e.Message}");
+                    return 2;
+                }
+            }
             var defaults = local.Recommended with { MaxNewTokens = parseResult.GetValue(maxNewTokens) };
             if (parseResult.GetValue(temperature) is { } t)
                 defaults = defaults with { Temperature = t };

@@ -49,6 +49,8 @@ public sealed class LoraAdapter : IDisposable
         {
             LoraLinear? wrapper = null;
             model.ReplaceLinear(name, current => wrapper = new LoraLinear(current, config.RankOf(name), config.ScalingOf(name), dropout, generator));
+            // New modules start in training mode; follow the model's, or an eval-mode model would apply dropout.
+            wrapper!.train(model.training);
             layers.Add(new(name, wrapper!));
         }
         return new LoraAdapter(model, config, layers, dropout);

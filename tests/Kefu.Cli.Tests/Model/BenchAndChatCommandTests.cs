@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kefu.Cli.Commands.Model;
+using Kefu.Model.Lora;
 using Kefu.Model.Runtime;
 using Kefu.Testing;
 using Microsoft.Extensions.AI;
@@ -29,12 +30,36 @@ public sealed class BenchAndChatCommandTests
     }
 
     [Fact]
-    public async Task Chat_WithAdapter_SaysAdaptersArriveWithK3()
+    public async Task Chat_WithPeftAdapter_MergesItBeforeTheConversation()
     {
-        var (exitCode, output) = await CliRun.RunAsync("chat", "--model", "/nonexistent", "--adapter", "/some/adapter");
+        var tokenizer = SharedData.RequireDirectory("qwen2-tokenizer");
+        using var temp = new TempDirectory();
+        var folder = temp.File("m");
+        (await CliRun.RunAsync("model", "new", "--shape", "tiny", "--out", folder, "--tokenizer", tokenizer)).ExitCode.ShouldBe(0);
+        var adapterFolder = temp.File("adapter");
+        using (var local = LocalModel.Load(folder))
+        using (var adapter = LoraAdapter.Attach(local.Model, new LoraConfig { Rank = 4, Alpha = 8 }))
+            adapter.Save(adapterFolder);
+
+        var (exitCode, output) = await CliRun.RunAsync("chat", "--model", folder, "--adapter", adapterFolder);
+
+        exitCode.ShouldBe(0, output);
+        output.ShouldContain("r=4");
+        output.ShouldContain("layers merged");
+    }
+
+    [Fact]
+    public async Task Chat_WithMissingAdapterFolder_FailsNamingTheAdapter()
+    {
+        var tokenizer = SharedData.RequireDirectory("qwen2-tokenizer");
+        using var temp = new TempDirectory();
+        var folder = temp.File("m");
+        (await CliRun.RunAsync("model", "new", "--shape", "tiny", "--out", folder, "--tokenizer", tokenizer)).ExitCode.ShouldBe(0);
+
+        var (exitCode, output) = await CliRun.RunAsync("chat", "--model", folder, "--adapter", temp.File("no-adapter"));
 
         exitCode.ShouldBe(2);
-        output.ShouldContain("K3");
+        output.ShouldContain("no-adapter");
     }
 
     [Fact]

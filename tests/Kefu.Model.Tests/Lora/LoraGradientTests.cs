@@ -25,11 +25,14 @@ public sealed class LoraGradientTests
         {
             using var flat = parameter.view(-1);
             using var grad = parameter.grad!.view(-1);
-            for (var probe = 0; probe < 3; probe++)
+            // The largest gradient entry and two random ones. RMSNorm computes in float32 even on a float64 model (as
+            // transformers does), which limits finite differences to about 1e-4; hence h = 1e-3 and a 1% tolerance.
+            var largest = (int)grad.abs().argmax().item<long>();
+            grad[largest].abs().item<double>().ShouldBeGreaterThan(1e-2);
+            foreach (var index in new[] { largest, probes.Next((int)flat.shape[0]), probes.Next((int)flat.shape[0]) })
             {
-                var index = probes.Next((int)flat.shape[0]);
                 var original = flat[index].item<double>();
-                const double h = 1e-5;
+                const double h = 1e-3;
                 flat[index] = original + h;
                 var plus = Loss().item<double>();
                 flat[index] = original - h;
@@ -37,7 +40,7 @@ public sealed class LoraGradientTests
                 flat[index] = original;
                 var numeric = (plus - minus) / (2 * h);
                 var analytic = grad[index].item<double>();
-                Math.Abs(numeric - analytic).ShouldBeLessThan(1e-6 + 1e-4 * Math.Abs(numeric), $"{parameter.name}[{index}]");
+                Math.Abs(numeric - analytic).ShouldBeLessThan(1e-3 + 1e-2 * Math.Abs(numeric), $"[{index}] numeric {numeric}, autograd {analytic}");
             }
         }
     }
