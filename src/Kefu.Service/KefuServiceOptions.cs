@@ -55,6 +55,9 @@ public sealed class KefuServiceOptions
     /// <summary>When human agents are available, as told to customers (for example 每天9:00–22:00); null if always.</summary>
     public string? HumanServiceHours { get; set; }
 
+    /// <summary>The guardrails: word lists, and when a safety event hands the conversation to a person.</summary>
+    public Guarding.GuardrailOptions Guardrails { get; set; } = new();
+
     /// <summary>Product names of the catalog, for recognising the product a customer mentions.</summary>
     public List<string> ProductNames { get; set; } = [];
 }

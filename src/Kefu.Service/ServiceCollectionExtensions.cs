@@ -1,4 +1,8 @@
+using Kefu.Safety.Escalation;
+using Kefu.Safety.Guards;
+using Kefu.Safety.Words;
 using Kefu.Service.Diagnostics;
+using Kefu.Service.Guarding;
 using Kefu.Service.Dialogue;
 using Kefu.Service.Knowledge;
 using Kefu.Service.Responding;
@@ -43,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SessionLocks>();
         services.AddSingleton(sp => new ReplyTemplates(sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value));
         services.AddSingleton(sp => new SlotExtractor(sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value.ProductNames));
+        AddGuardrails(services);
         services.AddSingleton<ToolRegistry>();
         services.AddSingleton<TurnRouter>();
         services.AddSingleton<OrderDesk>();
@@ -56,6 +61,21 @@ public static class ServiceCollectionExtensions
         if (shop.BaseAddress is not null)
             AddShopTools(services, configureShop!);
         return services;
+    }
+
+    private static void AddGuardrails(IServiceCollection services)
+    {
+        services.TryAddSingleton<IWordMatcherSource>(sp =>
+        {
+            var guardrails = sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value.Guardrails;
+            return guardrails.LexiconPath is { Length: > 0 } path
+                ? new LexiconReloader(path, guardrails.LexiconPollInterval, sp.GetRequiredService<TimeProvider>())
+                : SensitiveWordMatcher.Build(new LexiconBuilder().Build());
+        });
+        services.TryAddSingleton<IInputGuard>(sp => new InputGuard(sp.GetRequiredService<IWordMatcherSource>()));
+        services.TryAddSingleton<IOutputGuard>(sp => new OutputGuard(sp.GetRequiredService<IWordMatcherSource>()));
+        services.TryAddSingleton(new ComplexityScorer());
+        services.AddSingleton<Guardrails>();
     }
 
     private static void AddShopTools(IServiceCollection services, Action<ShopApiOptions> configureShop)

@@ -28,7 +28,7 @@ internal static class ChatCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var console = ModelConsole.For(parseResult);
+            var console = CliConsole.For(parseResult);
             ScalarType type;
             Device target;
             try

@@ -19,7 +19,7 @@ internal static class MergeCommand
         var command = new Command("merge", "Merge a LoRA adapter into its base model: W += (B·A)·alpha/r in float32") { model, adapter, output, shard };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var console = ModelConsole.For(parseResult);
+            var console = CliConsole.For(parseResult);
             try
             {
                 var maxShard = ModelCliOptions.ParseSize(parseResult.GetRequiredValue(shard));

@@ -36,10 +36,14 @@ internal static class ServeCommand
         var knowledge = new Option<string[]>("--knowledge") { Description = "Knowledge files or folders to import at start (repeatable)" };
         var shop = new Option<Uri?>("--shop") { Description = "Base address of the order/logistics API the tools call" };
         var samples = new Option<string?>("--samples") { Description = "Demo data folder (default: samples/ecommerce)" };
+        var lexicon = new Option<string?>("--lexicon")
+        {
+            Description = "Sensitive-word lexicon manifest (lexicon.json), reloaded when its files change (demo default: samples/ecommerce/safety/lexicon.json)",
+        };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per API key", DefaultValueFactory = _ => 120 };
         var command = new Command("serve", "Run the customer-service server: POST /chat, OpenAI-compatible /v1, /healthz, /readyz, /metrics")
         {
-            demo, urls, dataDir, apiKeys, backend, backendModel, backendKey, escalation, model, dtype, device, knowledge, shop, samples, rate,
+            demo, urls, dataDir, apiKeys, backend, backendModel, backendKey, escalation, model, dtype, device, knowledge, shop, samples, rate, lexicon,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -73,6 +77,16 @@ internal static class ServeCommand
                 KnowledgePaths = [.. parseResult.GetValue(knowledge) ?? []],
                 RequestsPerMinutePerKey = parseResult.GetValue(rate),
             };
+            if (parseResult.GetValue(lexicon) is { } lexiconPath)
+            {
+                if (!File.Exists(lexiconPath))
+                {
+                    await error.WriteLineAsync($"kefu: error: lexicon manifest {lexiconPath} not found.").ConfigureAwait(false);
+                    return 2;
+                }
+                var fullPath = Path.GetFullPath(lexiconPath);
+                options.ConfigureService = service => service.Guardrails.LexiconPath = fullPath;
+            }
             if (parseResult.GetValue(shop) is { } shopAddress)
                 options.ConfigureShop = s => s.BaseAddress = shopAddress;
 

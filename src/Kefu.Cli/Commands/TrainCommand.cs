@@ -48,7 +48,7 @@ internal static class TrainCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var console = ModelConsole.For(parseResult);
+            var console = CliConsole.For(parseResult);
             try
             {
                 var chosen = TrainingRecipes.Resolve(parseResult.GetValue(recipe));

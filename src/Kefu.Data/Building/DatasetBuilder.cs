@@ -3,7 +3,7 @@ using System.Text.Json;
 using Kefu.Data.Dedup;
 using Kefu.Data.Diagnostics;
 using Kefu.Data.Mixing;
-using Kefu.Data.Pii;
+using Kefu.Safety.Pii;
 using Kefu.Data.Progress;
 using Kefu.Data.Records;
 using Kefu.Data.Rendering;

@@ -1,4 +1,4 @@
-using Kefu.Data.Pii;
+using Kefu.Safety.Pii;
 using Kefu.Data.Records;
 using Kefu.Text;
 

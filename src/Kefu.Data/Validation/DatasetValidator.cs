@@ -1,7 +1,7 @@
 using System.Globalization;
 using Kefu.Data.Dedup;
 using Kefu.Data.Diagnostics;
-using Kefu.Data.Pii;
+using Kefu.Safety.Pii;
 using Kefu.Data.Progress;
 using Kefu.Data.Reading;
 using Kefu.Data.Records;

@@ -72,6 +72,11 @@ public static class DefaultInjectionRules
         Zh("zh.exfil.bulk", InjectionReason.DataExfiltration, 0.75,
             "(所有|全部|其他|别的|每个)的?(用户|顾客|客户|会员|买家)的?(手机号?|电话|号码|联系方式|地址|住址|信息|资料|数据|订单|身份证)"),
 
+        // One other person's data ("查一下别人的订单地址"): asking for it is the request, not mentioning them.
+        Zh("zh.exfil.other-person", InjectionReason.DataExfiltration, 0.6,
+            "(查|看|告诉我|给我|发我|要|找)(一下|下)?(别人|他人|其他人|陌生人|其他顾客|其他用户|同事|邻居)的.{0,4}(订单|地址|住址|电话|手机号?|信息|身份证)"
+            + "|(别人|他人|陌生人|同事|邻居)的(订单|单).{0,12}(告诉我|查|寄到|地址|电话|手机)"),
+
         // Template markers and English variants.
         En("any.template-markers", InjectionReason.TemplateInjection, 0.9,
             @"<\|[a-z_]{2,20}\|>|\[/?inst\]|<</?sys>>|###\s*(system|instruction)|^\s*system\s*[:：]"),

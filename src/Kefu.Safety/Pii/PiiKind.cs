@@ -1,4 +1,4 @@
-namespace Kefu.Data.Pii;
+namespace Kefu.Safety.Pii;
 
 /// <summary>Kinds of personal data <see cref="PiiScanner"/> finds.</summary>
 public enum PiiKind

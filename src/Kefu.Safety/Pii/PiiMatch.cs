@@ -1,4 +1,4 @@
-namespace Kefu.Data.Pii;
+namespace Kefu.Safety.Pii;
 
 /// <summary>One piece of personal data found in a text.</summary>
 /// <param name="Kind">What it is.</param>

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Kefu.Data.Pii;
+namespace Kefu.Safety.Pii;
 
 /// <summary>
 /// Finds and masks personal data in Chinese customer-service text: mainland mobile numbers, 18-digit ID card

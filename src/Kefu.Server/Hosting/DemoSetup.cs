@@ -58,8 +58,12 @@ public static class DemoSetup
         };
         var configureService = options.ConfigureService;
         var systemPrompt = TrainingSystemPrompt(samples);
+        var lexicon = Path.Combine(samples, "safety", "lexicon.json");
         options.ConfigureService = service =>
         {
+            // The demo's word lists, unless the caller names others (configureService runs after this).
+            if (File.Exists(lexicon))
+                service.Guardrails.LexiconPath = lexicon;
             service.ShopName = ShopName;
             service.AssistantName = AssistantName;
             service.HumanServiceHours = HumanServiceHours;

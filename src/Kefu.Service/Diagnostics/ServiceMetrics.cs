@@ -17,6 +17,12 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _toolCalls;
     private readonly Histogram<double> _toolDuration;
     private readonly Histogram<double> _searchDuration;
+    private readonly Counter<long> _safetyHits;
+    private readonly Counter<long> _injections;
+    private readonly Counter<long> _anomalies;
+    private readonly Counter<long> _escalations;
+    private readonly Counter<long> _guardReplacements;
+    private readonly Histogram<double> _guardDuration;
     private readonly ConcurrentDictionary<string, ToolTally> _toolTallies = new(StringComparer.Ordinal);
 
     // Seconds from a millisecond to half a minute: a retrieval turn takes milliseconds, a model turn seconds.
@@ -34,6 +40,13 @@ public sealed class ServiceMetrics
         _toolCalls = meter.CreateCounter<long>("kefu.tool.calls", "{call}", "Tool calls, by tool and outcome.");
         _toolDuration = meter.CreateHistogram("kefu.tool.duration", "s", "Tool call time, retries included.", advice: DurationBuckets);
         _searchDuration = meter.CreateHistogram("kefu.knowledge.search.duration", "s", "Knowledge base search time.", advice: DurationBuckets);
+        _safetyHits = meter.CreateCounter<long>("kefu.safety.hits", "{hit}", "Listed words found, by direction (input/output), category and action taken.");
+        _injections = meter.CreateCounter<long>("kefu.safety.injections", "{message}", "Customer messages flagged as prompt injection, by strongest reason.");
+        _anomalies = meter.CreateCounter<long>("kefu.safety.anomalies", "{anomaly}", "Reply anomalies found, by kind.");
+        _guardReplacements = meter.CreateCounter<long>("kefu.safety.replacements", "{reply}",
+            "Turns answered with a guard's safe reply instead, by direction and cause (word, injection, anomaly).");
+        _escalations = meter.CreateCounter<long>("kefu.escalations", "{turn}", "Turns routed to the larger backend, by strongest complexity reason.");
+        _guardDuration = meter.CreateHistogram("kefu.safety.duration", "s", "Time spent in the guards per check, by direction.", advice: DurationBuckets);
         meter.CreateObservableGauge("kefu.tool.success.ratio", ObserveToolSuccess, "1",
             "Share of each tool's calls that succeeded since the service started (refusals by business rules count as handled).");
     }
@@ -56,6 +69,21 @@ public sealed class ServiceMetrics
         if (handled)
             Interlocked.Increment(ref tally.Handled);
     }
+
+    public void SafetyHit(string direction, string category, string action) =>
+        _safetyHits.Add(1, new("direction", direction), new("category", category), new("action", action));
+
+    public void InjectionFlagged(string reason) => _injections.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void AnomalyFound(string kind) => _anomalies.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void GuardReplaced(string direction, string cause) =>
+        _guardReplacements.Add(1, new KeyValuePair<string, object?>("direction", direction), new KeyValuePair<string, object?>("cause", cause));
+
+    public void GuardChecked(string direction, TimeSpan duration) =>
+        _guardDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("direction", direction));
+
+    public void Escalated(string reason) => _escalations.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void KnowledgeSearched(TimeSpan duration) => _searchDuration.Record(duration.TotalSeconds);
 

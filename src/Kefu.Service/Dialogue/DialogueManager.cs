@@ -1,7 +1,12 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Kefu.Safety;
+using Kefu.Safety.Guards;
+using Kefu.Safety.Pii;
+using Kefu.Safety.Replies;
 using Kefu.Service.Diagnostics;
+using Kefu.Service.Guarding;
 using Kefu.Service.Responding;
 using Kefu.Service.Routing;
 using Microsoft.Extensions.Logging;
@@ -10,9 +15,9 @@ using Microsoft.Extensions.Options;
 namespace Kefu.Service.Dialogue;
 
 /// <summary>
-/// Runs a customer turn end to end: session state, remembered slots, routing, the policy intents (unsafe, human
+/// Runs a customer turn end to end: the input guard, session state, remembered slots, routing, the policy intents (unsafe, human
 /// request, formal complaint), a prepared action the customer is answering, the responder (model or retrieval),
-/// the hand-off policy, and the conversation log — then persists it all in one transaction.
+/// the output guard (streamed output filtered as it goes), the hand-off policy, and the conversation log — then persists it all in one transaction.
 /// </summary>
 public sealed partial class DialogueManager(
     ISessionStore store,
@@ -22,6 +27,7 @@ public sealed partial class DialogueManager(
     RetrievalResponder retrievalResponder,
     ModelResponder modelResponder,
     ChatBackends backends,
+    Guardrails guardrails,
     SlotExtractor slotExtractor,
     ReplyTemplates templates,
     ServiceMetrics metrics,
@@ -92,6 +98,9 @@ public sealed partial class DialogueManager(
     {
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
+        // The input guard first: what is stored, routed and shown to a model is its text (masked words masked).
+        var input = guardrails.CheckInput(message);
+        message = input.Text;
         var newMessages = new List<SessionMessage> { new(SessionMessage.User, message, now) };
         foreach (var slot in slotExtractor.Extract(message))
             session.Slots[slot.Key] = slot.Value;
@@ -101,8 +110,10 @@ public sealed partial class DialogueManager(
         if (session.State is SessionState.WaitingForHuman or SessionState.Human)
         {
             // A person has (or is about to have) the conversation: store the message for them and stay quiet,
-            // apart from telling a waiting customer they are still queued.
-            var waiting = session.State == SessionState.WaitingForHuman ? ReplyTemplates.WaitingForHuman() : "";
+            // apart from telling a waiting customer they are still queued, and where.
+            var waiting = session.State == SessionState.WaitingForHuman
+                ? ReplyTemplates.WaitingForHuman(await store.QueuePositionAsync(session, cancellationToken).ConfigureAwait(false))
+                : "";
             if (waiting.Length > 0)
             {
                 newMessages.Add(new SessionMessage(SessionMessage.Assistant, waiting, now));
@@ -113,34 +124,89 @@ public sealed partial class DialogueManager(
                 ResponderReply.Answered(waiting), handoff: true, cancellationToken).ConfigureAwait(false);
         }
 
-        var route = await router.RouteAsync(session, message, cancellationToken).ConfigureAwait(false);
-        var reply = await RespondAsync(session, message, route, stream, cancellationToken).ConfigureAwait(false);
+        var output = new GuardedStream(guardrails, stream);
+        RouteDecision route;
+        ResponderReply reply;
+        if (input.IsBlocked)
+        {
+            (route, reply) = Refuse(session, input);
+        }
+        else
+        {
+            route = await router.RouteAsync(session, message, cancellationToken).ConfigureAwait(false);
+            reply = await RespondAsync(session, message, route, output.Sink, cancellationToken).ConfigureAwait(false);
+            reply = await CheckReplyAsync(message, reply, output, cancellationToken).ConfigureAwait(false);
+        }
         var handoff = HandoffPolicy.Apply(session, route, reply, options.Value.UnresolvedTurnsBeforeHandoff);
         if (reply.ClosesSession && handoff is null)
             session.State = SessionState.Resolved;
+        var queuePosition = 0;
+        if (handoff is { } queuedFor)
+        {
+            session.QueuedAt = time.GetUtcNow();
+            session.HandoffReason = JsonNamingPolicy.SnakeCaseLower.ConvertName(queuedFor.ToString());
+            queuePosition = await store.QueuePositionAsync(session, cancellationToken).ConfigureAwait(false);
+        }
         var text = handoff switch
         {
             null => reply.Text,
             // The hand-off message already apologises for not answering; repeating "don't know" first adds nothing
-            // (unless the answer has already been streamed to the customer).
-            HandoffReason.Requested or HandoffReason.Complaint or HandoffReason.Unresolved when !reply.Streamed => templates.Handoff(handoff.Value),
-            _ => $"{reply.Text}\n\n{templates.Handoff(handoff.Value)}",
+            // (unless part of the answer has already been streamed to the customer).
+            HandoffReason.Requested or HandoffReason.Complaint or HandoffReason.Unresolved or HandoffReason.NegativeSentiment
+                when output.Sent.Length == 0 => templates.Handoff(handoff.Value, queuePosition),
+            _ => $"{reply.Text}\n\n{templates.Handoff(handoff.Value, queuePosition)}",
         };
-        if (stream is not null)
-        {
-            var unsent = reply.Streamed && text.StartsWith(reply.Text, StringComparison.Ordinal) ? text[reply.Text.Length..] : text;
-            if (unsent.Length > 0)
-                await stream(unsent, cancellationToken).ConfigureAwait(false);
-        }
+        await output.FinishAsync(text, cancellationToken).ConfigureAwait(false);
         if (handoff is { } reason)
         {
-            metrics.HandedOff(JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString()));
+            metrics.HandedOff(session.HandoffReason!);
             LogHandoff(session.Id, reason);
         }
         newMessages.Add(new SessionMessage(SessionMessage.Assistant, text, time.GetUtcNow()));
         var intent = JsonNamingPolicy.SnakeCaseLower.ConvertName(route.Intent.ToString());
         return await FinishAsync(session, newMessages, started, intent, route.Reason, reply with { Text = text },
             handoff is not null, cancellationToken, route.Hits.Count == 0 ? null : route.BestConfidence).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The answer to a message the input guard blocked: a suspected injection gets a safe answer (the turn is
+    /// handled); listed words ask the customer to rephrase (unresolved), and severe ones hand the conversation to a
+    /// person.
+    /// </summary>
+    private (RouteDecision Route, ResponderReply Reply) Refuse(Session session, GuardVerdict input)
+    {
+        session.Pending = null;
+        var route = new RouteDecision(TurnIntent.Unsafe, OrderAction.None, "input guard: " + string.Join(", ", input.Reasons), [], Upset: false);
+        if (Guardrails.IsInjection(input))
+            return (route, ResponderReply.Answered(input.Reply ?? templates.Refusal()));
+        var severe = input.WordHits.Any(h => h.ActionFor(TextDirection.Input) == SafetyAction.Block
+            && h.Category.Severity >= options.Value.Guardrails.HandoffSeverity);
+        return (route, ResponderReply.Unanswered(input.Reply ?? templates.Refusal()) with { Handoff = severe ? HandoffReason.Safety : null });
+    }
+
+    /// <summary>
+    /// The output guard on a model's reply: listed words (the stream filter has already held them back from the
+    /// customer) and anomalies against the customer's message and the tool results. A blocked or anomalous reply is
+    /// replaced by the safe fallback and the turn counts as unresolved.
+    /// </summary>
+    private async Task<ResponderReply> CheckReplyAsync(string message, ResponderReply reply, GuardedStream output, CancellationToken cancellationToken)
+    {
+        await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        if (!reply.Generated)
+            return reply;
+        var verdict = guardrails.CheckOutput(reply.Text, new ReplyContext(message, reply.ToolResults));
+        if (verdict.IsBlocked || output.Blocked)
+        {
+            LogReplyReplaced(string.Join(", ", verdict.Reasons));
+            return reply with
+            {
+                Text = verdict.Reply ?? new SafetyReplies().BlockedOutput,
+                Resolved = false,
+                Cited = [],
+                ClosesSession = false,
+            };
+        }
+        return verdict.Action == SafetyAction.Mask ? reply with { Text = verdict.Text } : reply;
     }
 
     private async Task<ResponderReply> RespondAsync(Session session, string message, RouteDecision route, TextSink? stream, CancellationToken cancellationToken)
@@ -175,8 +241,9 @@ public sealed partial class DialogueManager(
         // with the history the caller sent.
         if (!session.IsTransient || handoff)
         {
-            var log = new TurnLogEntry(session.UpdatedAt, intent, reason, confidence, JsonSerializer.Serialize(reply.ToolCalls, Json),
-                reply.Resolved, handoff, latency);
+            // The conversation log is for analytics and learning: personal data is masked as it is written.
+            var log = new TurnLogEntry(session.UpdatedAt, intent, PiiScanner.Default.Mask(reason), confidence,
+                PiiScanner.Default.Mask(JsonSerializer.Serialize(reply.ToolCalls, Json)), reply.Resolved, handoff, latency);
             var messages = session.IsTransient ? [.. session.Messages, .. newMessages] : newMessages;
             await store.SaveAsync(session, messages, log, cancellationToken).ConfigureAwait(false);
         }
@@ -199,4 +266,7 @@ public sealed partial class DialogueManager(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: handed off to a human ({Reason})")]
     private partial void LogHandoff(string session, HandoffReason reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A model reply was replaced by the safe fallback ({Reasons})")]
+    private partial void LogReplyReplaced(string reasons);
 }

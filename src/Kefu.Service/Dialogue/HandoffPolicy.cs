@@ -4,8 +4,8 @@ using Kefu.Service.Routing;
 namespace Kefu.Service.Dialogue;
 
 /// <summary>
-/// Decides after each turn whether a person takes over: when the customer asks, when a complaint needs one, when a
-/// responder says so, or after <see cref="KefuServiceOptions.UnresolvedTurnsBeforeHandoff"/> unanswered turns in a
+/// Decides after each turn whether a person takes over: when the customer asks, when a complaint needs one, when the
+/// customer is strongly upset, when a responder or a guard says so (a safety event), or after <see cref="KefuServiceOptions.UnresolvedTurnsBeforeHandoff"/> unanswered turns in a
 /// row (an answered turn resets the count; a customer saying the last answer did not help counts it as unanswered).
 /// </summary>
 internal static class HandoffPolicy
@@ -20,6 +20,7 @@ internal static class HandoffPolicy
         HandoffReason? reason =
             route.Intent == TurnIntent.HumanRequest ? HandoffReason.Requested
             : route.Escalate ? HandoffReason.Complaint
+            : route.StronglyNegative ? HandoffReason.NegativeSentiment
             : reply.Handoff is { } requested ? requested
             : session.UnresolvedTurns >= unresolvedLimit ? HandoffReason.Unresolved
             : null;

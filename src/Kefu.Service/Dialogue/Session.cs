@@ -18,6 +18,15 @@ public sealed class Session
 
     public PendingAction? Pending { get; set; }
 
+    /// <summary>When the conversation joined the agent queue (its place in line); null when not queued.</summary>
+    public DateTimeOffset? QueuedAt { get; set; }
+
+    /// <summary>Why it went to a human (snake_case <see cref="Responding.HandoffReason"/>); null when with the bot.</summary>
+    public string? HandoffReason { get; set; }
+
+    /// <summary>The agent who claimed the conversation; null while it waits or is with the bot.</summary>
+    public string? AssignedAgent { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -72,8 +72,17 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
                 resolved INTEGER NOT NULL,
                 handoff INTEGER NOT NULL,
                 latency_ms REAL NOT NULL);
+            CREATE TABLE IF NOT EXISTS corrected_answers (
+                id INTEGER PRIMARY KEY,
+                session_id TEXT NOT NULL,
+                question TEXT NOT NULL,
+                bot_answer TEXT,
+                agent_answer TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                at TEXT NOT NULL);
             """;
         command.ExecuteNonQuery();
+        SqliteSessionStoreSchema.AddHandoffColumns(connection);
         return store;
     }
 
@@ -90,7 +99,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
         await using var connection = OpenConnection();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT state, slots, unresolved, pending, created_at, updated_at FROM sessions WHERE id = $id;
+            SELECT state, slots, unresolved, pending, created_at, updated_at, queued_at, handoff_reason, agent FROM sessions WHERE id = $id;
             SELECT role, content, at FROM (
                 SELECT id, role, content, at FROM messages WHERE session_id = $id ORDER BY id DESC LIMIT $limit)
             ORDER BY id;
@@ -128,10 +137,10 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
         {
             upsert.Transaction = transaction;
             upsert.CommandText = """
-                INSERT INTO sessions (id, state, slots, unresolved, pending, created_at, updated_at)
-                VALUES ($id, $state, $slots, $unresolved, $pending, $created, $updated)
+                INSERT INTO sessions (id, state, slots, unresolved, pending, created_at, updated_at, queued_at, handoff_reason, agent)
+                VALUES ($id, $state, $slots, $unresolved, $pending, $created, $updated, $queued, $reason, $agent)
                 ON CONFLICT(id) DO UPDATE SET state = $state, slots = $slots, unresolved = $unresolved,
-                    pending = $pending, updated_at = $updated
+                    pending = $pending, updated_at = $updated, queued_at = $queued, handoff_reason = $reason, agent = $agent
                 """;
             upsert.Parameters.AddWithValue("$id", session.Id);
             upsert.Parameters.AddWithValue("$state", session.State.ToString());
@@ -140,6 +149,9 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
             upsert.Parameters.AddWithValue("$pending", session.Pending is null ? DBNull.Value : JsonSerializer.Serialize(session.Pending, Json));
             upsert.Parameters.AddWithValue("$created", FormatTime(session.CreatedAt));
             upsert.Parameters.AddWithValue("$updated", FormatTime(session.UpdatedAt));
+            upsert.Parameters.AddWithValue("$queued", session.QueuedAt is { } queued ? FormatTime(queued) : DBNull.Value);
+            upsert.Parameters.AddWithValue("$reason", (object?)session.HandoffReason ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$agent", (object?)session.AssignedAgent ?? DBNull.Value);
             await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         foreach (var message in newMessages)
@@ -180,8 +192,8 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
         await using var connection = OpenConnection();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, state, slots, unresolved, pending, created_at, updated_at FROM sessions
-            WHERE state = $state ORDER BY updated_at LIMIT $limit
+            SELECT id, state, slots, unresolved, pending, created_at, updated_at, queued_at, handoff_reason, agent FROM sessions
+            WHERE state = $state ORDER BY COALESCE(queued_at, updated_at) LIMIT $limit
             """;
         command.Parameters.AddWithValue("$state", state.ToString());
         command.Parameters.AddWithValue("$limit", limit);
@@ -191,6 +203,77 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
             sessions.Add(ReadSession(reader.GetString(0), reader, offset: 1));
         return sessions;
     }
+
+    public async Task<int> QueuePositionAsync(Session session, CancellationToken cancellationToken)
+    {
+        if (session.QueuedAt is not { } queuedAt)
+            return 0;
+        await using var connection = OpenConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sessions WHERE state = $state AND queued_at < $queued AND id <> $id";
+        command.Parameters.AddWithValue("$state", nameof(SessionState.WaitingForHuman));
+        command.Parameters.AddWithValue("$queued", FormatTime(queuedAt));
+        command.Parameters.AddWithValue("$id", session.Id);
+        var ahead = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return ahead + 1;
+    }
+
+    public async Task<bool> TryClaimAsync(string sessionId, string agent, CancellationToken cancellationToken)
+    {
+        // A conditional update, not read-check-write: of two agents (on any replica) claiming at once, one row
+        // update wins and the other sees zero rows changed.
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = OpenConnection();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE sessions SET state = $human, agent = $agent, updated_at = $now
+                WHERE id = $id AND state = $waiting
+                """;
+            command.Parameters.AddWithValue("$human", nameof(SessionState.Human));
+            command.Parameters.AddWithValue("$waiting", nameof(SessionState.WaitingForHuman));
+            command.Parameters.AddWithValue("$agent", agent);
+            command.Parameters.AddWithValue("$now", FormatTime(_time.GetUtcNow()));
+            command.Parameters.AddWithValue("$id", sessionId);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public Task<SessionHistory> HistoryAsync(string sessionId, CancellationToken cancellationToken) =>
+        SqliteSessionStoreSchema.ReadHistoryAsync(OpenConnection(), sessionId, cancellationToken);
+
+    public async Task SaveCorrectionAsync(CorrectedAnswer correction, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = OpenConnection();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO corrected_answers (session_id, question, bot_answer, agent_answer, agent, at)
+                VALUES ($id, $question, $bot, $answer, $agent, $at)
+                """;
+            insert.Parameters.AddWithValue("$id", correction.SessionId);
+            insert.Parameters.AddWithValue("$question", correction.Question);
+            insert.Parameters.AddWithValue("$bot", (object?)correction.BotAnswer ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$answer", correction.AgentAnswer);
+            insert.Parameters.AddWithValue("$agent", correction.Agent);
+            insert.Parameters.AddWithValue("$at", FormatTime(correction.At));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<CorrectedAnswer>> CorrectionsAsync(int limit, CancellationToken cancellationToken) =>
+        SqliteSessionStoreSchema.ReadCorrectionsAsync(OpenConnection(), limit, cancellationToken);
 
     private static Session ReadSession(string id, SqliteDataReader reader, int offset = 0) =>
         new()
@@ -202,14 +285,17 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
             Pending = reader.IsDBNull(offset + 3) ? null : JsonSerializer.Deserialize<PendingAction>(reader.GetString(offset + 3), Json),
             CreatedAt = ParseTime(reader.GetString(offset + 4)),
             UpdatedAt = ParseTime(reader.GetString(offset + 5)),
+            QueuedAt = reader.IsDBNull(offset + 6) ? null : ParseTime(reader.GetString(offset + 6)),
+            HandoffReason = reader.IsDBNull(offset + 7) ? null : reader.GetString(offset + 7),
+            AssignedAgent = reader.IsDBNull(offset + 8) ? null : reader.GetString(offset + 8),
         };
 
     // 128 random bits: a session id is a capability (it reveals the conversation), so it must not be guessable.
     private static string NewId() => "s_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    private static string FormatTime(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
+    internal static string FormatTime(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+    internal static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
     private SqliteConnection OpenConnection() => SqliteConnections.Open(_connectionString);
 

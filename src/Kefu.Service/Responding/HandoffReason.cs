@@ -14,4 +14,10 @@ public enum HandoffReason
 
     /// <summary>The order system could not be reached for something only it can do.</summary>
     ToolUnavailable,
+
+    /// <summary>The customer is strongly upset (anger, repeated frustration): a person calms it faster than a bot.</summary>
+    NegativeSentiment,
+
+    /// <summary>A safety event: the customer's message was blocked for a severe listed word.</summary>
+    Safety,
 }

@@ -1,7 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Kefu.Safety.Escalation;
+using Kefu.Service.Diagnostics;
 using Kefu.Service.Dialogue;
+using Kefu.Service.Guarding;
 using Kefu.Service.Knowledge;
 using Kefu.Service.Routing;
 using Kefu.Service.Tools;
@@ -23,6 +26,8 @@ public sealed partial class ModelResponder(
     ToolRegistry tools,
     RetrievalResponder fallback,
     ITokenCounter tokenCounter,
+    Guardrails guardrails,
+    ServiceMetrics metrics,
     IOptions<KefuServiceOptions> options,
     ILogger<ModelResponder> logger) : IResponder
 {
@@ -31,7 +36,7 @@ public sealed partial class ModelResponder(
 
     public async Task<ResponderReply> RespondAsync(Session session, string message, RouteDecision route, TextSink? stream, CancellationToken cancellationToken)
     {
-        var client = session.UnresolvedTurns > 0 && backends.Escalation is { } escalation ? escalation : backends.Primary;
+        var client = ChooseClient(session, message, route);
         if (client is null)
             return await fallback.RespondAsync(session, message, route, stream, cancellationToken).ConfigureAwait(false);
 
@@ -48,6 +53,7 @@ public sealed partial class ModelResponder(
         var chatOptions = new ChatOptions { Tools = declarations, MaxOutputTokens = settings.ReplyTokens, Temperature = 0.3f };
 
         var records = new List<ToolCallRecord>();
+        var toolResults = new List<string>();
         var streamed = new StringBuilder();
         string? text = null;
         try
@@ -65,6 +71,7 @@ public sealed partial class ModelResponder(
                 foreach (var call in calls)
                 {
                     var result = await CallToolAsync(session, message, call, records, cancellationToken).ConfigureAwait(false);
+                    toolResults.Add(result);
                     messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result)]));
                 }
             }
@@ -75,18 +82,35 @@ public sealed partial class ModelResponder(
             if (streamed.Length == 0)
                 return await fallback.RespondAsync(session, message, route, stream, cancellationToken).ConfigureAwait(false);
             // Part of the answer is already with the customer: finish it honestly rather than start over.
-            return new ResponderReply(streamed + Interrupted, context, records, Resolved: false, Streamed: true);
+            return new ResponderReply(streamed + Interrupted, context, records, Resolved: false, Streamed: true, Generated: true, ToolResults: toolResults);
         }
         if (string.IsNullOrWhiteSpace(text))
         {
             if (streamed.Length > 0)
-                return new ResponderReply(streamed + Interrupted, context, records, Resolved: false, Streamed: true);
+                return new ResponderReply(streamed + Interrupted, context, records, Resolved: false, Streamed: true, Generated: true, ToolResults: toolResults);
             return await fallback.RespondAsync(session, message, route, stream, cancellationToken).ConfigureAwait(false);
         }
 
         var toolUnavailable = records.Any(r => r.Outcome == "unavailable");
         var resolved = !toolUnavailable && !DontKnow().IsMatch(text);
-        return new ResponderReply(stream is null ? text : streamed.ToString(), context, records, resolved, Streamed: stream is not null);
+        return new ResponderReply(stream is null ? text : streamed.ToString(), context, records, resolved, Streamed: stream is not null,
+            Generated: true, ToolResults: toolResults);
+    }
+
+    /// <summary>
+    /// The primary model, or the larger one when it is configured and the turn scores as complex (several questions,
+    /// weak knowledge, earlier failures in a row).
+    /// </summary>
+    private IChatClient? ChooseClient(Session session, string message, RouteDecision route)
+    {
+        if (backends.Escalation is not { } escalation || backends.Primary is null)
+            return backends.Primary;
+        double? confidence = route.Action == OrderAction.None ? route.BestConfidence : null;
+        var score = guardrails.ScoreComplexity(new ComplexitySignals(message, confidence, session.UnresolvedTurns));
+        if (!score.ShouldEscalate)
+            return backends.Primary;
+        metrics.Escalated(score.Reasons.Count == 0 ? "score" : score.Reasons[0].Code);
+        return escalation;
     }
 
     /// <summary>One model round: whole, or streamed with every text delta passed on as it arrives.</summary>

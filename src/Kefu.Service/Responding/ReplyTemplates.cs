@@ -37,6 +37,9 @@ public sealed class ReplyTemplates(KefuServiceOptions options)
     public static string ComplaintFollowUp() =>
         "能具体说说遇到了什么问题吗？如果和订单有关，请告诉我订单号（ORD加5位数字），我马上帮您查询处理；您也可以发送“转人工”由人工客服为您跟进。";
 
+    /// <summary>The hand-off notice, with the customer's place in the agent queue when known (1 = next).</summary>
+    public string Handoff(HandoffReason reason, int queuePosition) => Handoff(reason) + QueuePlace(queuePosition);
+
     public string Handoff(HandoffReason reason)
     {
         var opening = reason switch
@@ -44,6 +47,8 @@ public sealed class ReplyTemplates(KefuServiceOptions options)
             HandoffReason.Unresolved => "抱歉，我没能解决您的问题，已为您转接人工客服，请稍候。",
             HandoffReason.Complaint => Apology() + "已为您转接人工客服专门跟进处理，请稍候。",
             HandoffReason.ToolUnavailable => "抱歉，订单系统暂时无法访问，已为您转接人工客服，请稍候。",
+            HandoffReason.NegativeSentiment => Apology() + "已为您优先转接人工客服，请稍候。",
+            HandoffReason.Safety => "已为您转接人工客服继续处理，请稍候。",
             _ => "好的，正在为您转接人工客服，请稍候。",
         };
         var hours = options.HumanServiceHours is { Length: > 0 } h
@@ -53,6 +58,16 @@ public sealed class ReplyTemplates(KefuServiceOptions options)
     }
 
     public static string WaitingForHuman() => "您已在人工客服队列中，客服接入后会马上回复您，请稍候。";
+
+    /// <summary>The waiting notice with the customer's place in the queue (1 = next; 0 = unknown).</summary>
+    public static string WaitingForHuman(int queuePosition) => WaitingForHuman() + QueuePlace(queuePosition);
+
+    private static string QueuePlace(int position) => position switch
+    {
+        <= 0 => "",
+        1 => "您目前排在第1位，下一位就是您。",
+        _ => $"您目前排在第{position}位，前面还有{position - 1}位顾客。",
+    };
 
     public static string AskOrderId(OrderAction action) =>
         $"请提供您的订单号（ORD加5位数字，例如ORD12345，可以在App“我的订单”里查看），我马上帮您{ActionWords(action)}。";

@@ -10,9 +10,10 @@ namespace Kefu.Service.Routing;
 /// <param name="Upset">Whether the customer sounds upset (an apology comes first, whatever else is answered).</param>
 /// <param name="Escalate">Whether policy sends this turn to a human at once (a formal complaint).</param>
 /// <param name="RejectsPreviousAnswer">Whether the customer says the previous answer did not help.</param>
+/// <param name="StronglyNegative">Whether the customer is strongly upset (<see cref="NegativeSentiment"/>): a hand-off trigger.</param>
 public sealed record RouteDecision(
     TurnIntent Intent, OrderAction Action, string Reason, IReadOnlyList<KnowledgeHit> Hits, bool Upset, bool Escalate = false,
-    bool RejectsPreviousAnswer = false)
+    bool RejectsPreviousAnswer = false, bool StronglyNegative = false)
 {
     /// <summary>The best hit's confidence, or 0 when nothing was found.</summary>
     public double BestConfidence => Hits.Count == 0 ? 0 : Hits[0].Confidence;

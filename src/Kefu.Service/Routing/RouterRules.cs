@@ -13,10 +13,6 @@ internal static partial class RouterRules
     [GeneratedRegex(@"(转|找|要|接|换|叫)(个|一下|一个|下)?(人工|真人|客服人员|真人客服)|(跟|和|与)真人|真人客服|活人|^人工(客服|服务)?[!！。.~？?]*$|人工(客服)?(呢|在吗|在不在)")]
     public static partial Regex HumanRequest();
 
-    // Attempts to make the assistant drop its instructions, and requests for other people's personal data.
-    [GeneratedRegex(@"(忽略|忘掉|忘记|无视|抛开)(你|之前|以上|上面|前面|所有|刚才)?.{0,8}(指令|指示|规则|提示|设定|要求)|ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above)\s+(instructions|prompts?)|system\s*prompt|系统提示|(初始|原始)提示|提示词|(你的|输出|打印|显示|告诉我).{0,4}prompt|开发者模式|developer\s+mode|越狱|jailbreak|(?<![a-z])dan(?![a-z])|没有任何限制|不受任何限制|(别人|他人|其他人|陌生人|其他顾客|其他用户|同事|邻居)的?.{0,6}(单|地址|电话|手机|信息|身份证)|(导出|下载|给我|发我).{0,8}(所有|全部|其他)?.{0,4}(顾客|用户|客户|会员)的?.{0,4}(电话|手机|地址|信息|数据)")]
-    public static partial Regex Unsafe();
-
     // Complaints that go to a person at once: formal complaints, regulators, lawyers, fraud accusations.
     [GeneratedRegex(@"投诉|举报|12315|消协|曝光|律师|起诉")]
     public static partial Regex StrongComplaint();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Kefu.Safety.Pii;
 using Kefu.Service.Diagnostics;
 using Kefu.Service.Dialogue;
 using Kefu.Service.Knowledge;
@@ -10,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace Kefu.Service.Routing;
 
 /// <summary>
-/// Classifies each turn: phrase rules first (safety, hand-off requests, complaints, order operations), then the
+/// Classifies each turn (after the input guard has screened it for listed words and prompt injection): phrase
+/// rules first (hand-off requests, complaints, order operations), then the
 /// knowledge base's confidence, then small-talk patterns, and — only for turns none of these settles — the model
 /// when one is configured. The reason is logged with every decision.
 /// </summary>
@@ -30,15 +32,21 @@ public sealed partial class TurnRouter(
         var decision = await DecideAsync(session, message, cancellationToken).ConfigureAwait(false);
         if (RouterRules.NotHelped().IsMatch(SearchText.Normalize(message)) && session.Messages.Any(m => m.Role == SessionMessage.Assistant))
             decision = decision with { RejectsPreviousAnswer = true, Reason = decision.Reason + "; the customer says the previous answer did not help" };
-        LogDecision(session.Id, decision.Intent, decision.Action, decision.Reason);
+        var previous = session.Messages.LastOrDefault(m => m.Role == SessionMessage.User)?.Content;
+        if (NegativeSentiment.IsStrong(SearchText.Normalize(message), previous is null ? null : SearchText.Normalize(previous)))
+            decision = decision with { StronglyNegative = true, Upset = true, Reason = decision.Reason + "; strong negative sentiment" };
+        // Rule matches quote the customer: mask personal data before it reaches the logs.
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var maskedReason = PiiScanner.Default.Mask(decision.Reason);
+            LogDecision(session.Id, decision.Intent, decision.Action, maskedReason);
+        }
         return decision;
     }
 
     private async Task<RouteDecision> DecideAsync(Session session, string message, CancellationToken cancellationToken)
     {
         var text = SearchText.Normalize(message).Trim();
-        if (RouterRules.Unsafe().Match(text) is { Success: true } unsafeMatch)
-            return Decide(TurnIntent.Unsafe, $"rule unsafe: \"{unsafeMatch.Value}\"");
         if (RouterRules.HumanRequest().Match(text) is { Success: true } human)
             return Decide(TurnIntent.HumanRequest, $"rule human request: \"{human.Value}\"");
         if (RouterRules.StrongComplaint().Match(text) is { Success: true } complaint)

@@ -18,6 +18,7 @@ internal sealed class RunningServer : IAsyncDisposable
 {
     public const string Key = "test-agent-key";
     public const string CustomerKey = "test-customer-key";
+    public const string SecondAgentKey = "test-agent-key-2";
 
     private readonly TempDirectory _temp;
     private readonly DemoShopHost _shop;
@@ -52,7 +53,7 @@ internal sealed class RunningServer : IAsyncDisposable
         {
             Urls = ["http://127.0.0.1:0"],
             DataDirectory = temp.Path,
-            ApiKeys = [new ApiKey("agent", Key, Agent: true), new ApiKey("customer", CustomerKey, Agent: false)],
+            ApiKeys = [new ApiKey("agent", Key, Agent: true), new ApiKey("agent2", SecondAgentKey, Agent: true), new ApiKey("customer", CustomerKey, Agent: false)],
             RequestsPerMinutePerKey = 100_000,
         };
         DemoSetup.Apply(options, samples, shop);

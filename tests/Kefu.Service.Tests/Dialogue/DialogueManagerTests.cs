@@ -183,7 +183,7 @@ public sealed class DialogueManagerTests
 
         turn.Intent.ShouldBe("unsafe");
         turn.ToolCalls.ShouldBeEmpty();
-        turn.Reply.ShouldContain("无法处理");
+        turn.Reply.ShouldContain("这个请求我无法");
     }
 
     [Fact]
@@ -219,9 +219,9 @@ public sealed class DialogueManagerTests
         var ct = TestContext.Current.CancellationToken;
         var handedOff = await harness.SayAsync(null, "转人工");
 
-        await harness.Agents.AcceptAsync(handedOff.SessionId, ct);
+        await harness.Agents.AcceptAsync(handedOff.SessionId, "li", ct);
         var whileHuman = await harness.SayAsync(handedOff.SessionId, "你好，我想问下发票");
-        var afterReply = await harness.Agents.ReplyAsync(handedOff.SessionId, "您好，我是客服小李", ct);
+        var afterReply = await harness.Agents.ReplyAsync(handedOff.SessionId, "li", "您好，我是客服小李", ct);
         await harness.Agents.ReleaseAsync(handedOff.SessionId, ct);
         var back = await harness.SayAsync(handedOff.SessionId, "怎么开发票？");
 
@@ -238,7 +238,7 @@ public sealed class DialogueManagerTests
         await using var harness = await ServiceHarness.CreateAsync();
         var turn = await harness.SayAsync(null, "转人工");
 
-        await Should.ThrowAsync<SessionStateException>(() => harness.Agents.ReplyAsync(turn.SessionId, "你好", TestContext.Current.CancellationToken));
+        await Should.ThrowAsync<SessionStateException>(() => harness.Agents.ReplyAsync(turn.SessionId, "li", "你好", TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal static class BenchGenerateCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var console = ModelConsole.For(parseResult);
+            var console = CliConsole.For(parseResult);
             ScalarType type;
             Device target;
             try

@@ -32,7 +32,7 @@ internal static class ModelNewCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var console = ModelConsole.For(parseResult);
+            var console = CliConsole.For(parseResult);
             Qwen2Config config;
             SafetensorsDType storage;
             long maxShard;

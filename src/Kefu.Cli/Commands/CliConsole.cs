@@ -1,13 +1,13 @@
 using System.CommandLine;
 using Spectre.Console;
 
-namespace Kefu.Cli.Commands.Model;
+namespace Kefu.Cli.Commands;
 
 /// <summary>
-/// The console a model command writes to: the terminal, or a plain non-interactive console over the writer a test
-/// passed in <see cref="InvocationConfiguration.Output"/>.
+/// The console a command writes to: the real terminal, or — when the caller (a test) passed its own writer through
+/// <see cref="InvocationConfiguration.Output"/> — a plain, non-interactive console over that writer.
 /// </summary>
-internal static class ModelConsole
+internal static class CliConsole
 {
     public static IAnsiConsole For(ParseResult parseResult)
     {
@@ -22,6 +22,9 @@ internal static class ModelConsole
             Interactive = InteractionSupport.No,
         });
     }
+
+    /// <summary>Writes a line as is, never wrapped: diagnostics must stay one line each, like a compiler's.</summary>
+    public static void WriteRawLine(this IAnsiConsole console, string line) => console.Profile.Out.Writer.WriteLine(line);
 
     /// <summary>An error line in the usual "kefu: error: …" form.</summary>
     public static void Error(this IAnsiConsole console, string message) =>

@@ -1,6 +1,6 @@
-using Kefu.Data.Pii;
+using Kefu.Safety.Pii;
 
-namespace Kefu.Data.Tests.Pii;
+namespace Kefu.Safety.Tests.Pii;
 
 public sealed class PiiScannerTests
 {
