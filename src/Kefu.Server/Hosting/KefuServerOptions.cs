@@ -43,6 +43,12 @@ public sealed class KefuServerOptions
     /// <summary>Files and folders imported into the knowledge base at start-up (unchanged files are skipped).</summary>
     public List<string> KnowledgePaths { get; set; } = [];
 
+    /// <summary>
+    /// The name of the service's meter, exported on /metrics. Keep the default; tests that run several servers in one
+    /// process give each its own (see <see cref="Kefu.Service.Diagnostics.ServiceMetrics"/>).
+    /// </summary>
+    public string MeterName { get; set; } = Kefu.Service.Diagnostics.ServiceMetrics.MeterName;
+
     /// <summary>Largest accepted request body, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 

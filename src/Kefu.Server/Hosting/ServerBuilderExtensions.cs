@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
@@ -69,9 +70,11 @@ internal static class ServerBuilderExtensions
         });
 
         // The service's meter plus ASP.NET Core's and HttpClient's own (request durations, tool-call HTTP), as Prometheus text.
+        services.AddSingleton(sp => new ServiceMetrics(sp.GetRequiredService<IMeterFactory>(), options.MeterName));
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ServiceMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
-            .AddPrometheusExporter());
+            .AddMeter(options.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
+            // No scrape cache: the exporter's default 300 ms cache can serve a scrape that predates the last turn.
+            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddSingleton<KnowledgeStartupImport>();
         services.AddHostedService(sp => sp.GetRequiredService<KnowledgeStartupImport>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);

@@ -32,8 +32,19 @@ public sealed class ServiceMetrics
     };
 
     public ServiceMetrics(IMeterFactory meterFactory)
+        : this(meterFactory, MeterName)
     {
-        var meter = meterFactory.Create(MeterName);
+    }
+
+    /// <summary>
+    /// Creates the instruments on a meter of the given name. Instrument names (hence Prometheus names) do not depend
+    /// on it; a distinct name only keeps several servers in one process apart (OpenTelemetry .NET stops every
+    /// same-named meter's streams when one is disposed: open-telemetry/opentelemetry-dotnet#6412).
+    /// </summary>
+    public ServiceMetrics(IMeterFactory meterFactory, string meterName)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(meterName);
         _turns = meter.CreateCounter<long>("kefu.turns", "{turn}", "Turns handled, by routed intent and whether they were answered.");
         _turnDuration = meter.CreateHistogram("kefu.turn.duration", "s", "Time to handle a turn, model time included.", advice: DurationBuckets);
         _handoffs = meter.CreateCounter<long>("kefu.handoffs", "{handoff}", "Conversations handed to a human, by reason.");

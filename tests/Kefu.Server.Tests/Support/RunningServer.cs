@@ -55,6 +55,8 @@ internal sealed class RunningServer : IAsyncDisposable
             DataDirectory = temp.Path,
             ApiKeys = [new ApiKey("agent", Key, Agent: true), new ApiKey("agent2", SecondAgentKey, Agent: true), new ApiKey("customer", CustomerKey, Agent: false)],
             RequestsPerMinutePerKey = 100_000,
+            // Several servers live in this test process: each gets its own meter (see ServiceMetrics).
+            MeterName = "Kefu.Service.Test" + Guid.NewGuid().ToString("N"),
         };
         DemoSetup.Apply(options, samples, shop);
         configure?.Invoke(options);
