@@ -4,14 +4,17 @@ using Kefu.Safety.Words;
 using Kefu.Service.Diagnostics;
 using Kefu.Service.Guarding;
 using Kefu.Service.Dialogue;
+using Kefu.Service.Embeddings;
 using Kefu.Service.Knowledge;
 using Kefu.Service.Responding;
 using Kefu.Service.Routing;
 using Kefu.Service.Tools;
 using Kefu.Service.Tools.Shop;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -36,9 +39,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ITokenCounter, EstimatingTokenCounter>();
         services.TryAddSingleton(ChatBackends.RetrievalOnly);
 
+        // Dense retrieval joins BM25 when the host registered a DenseRetrieval (an embeddings server).
+        services.TryAddSingleton(sp => new DenseRetrievalMetrics(sp.GetRequiredService<IMeterFactory>(), ServiceMetrics.MeterName));
         services.AddSingleton<IKnowledgeBase>(sp =>
             SqliteKnowledgeBase.Open(
-                Path.Combine(sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value.DataDirectory, "knowledge.db"), sp.GetRequiredService<TimeProvider>()));
+                Path.Combine(sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value.DataDirectory, "knowledge.db"), sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<DenseRetrieval>(), sp.GetRequiredService<DenseRetrievalMetrics>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteKnowledgeBase>()));
         services.AddSingleton<ISessionStore>(sp => SqliteSessionStore.Open(
             Path.Combine(sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value.DataDirectory, "sessions.db"),
             sp.GetRequiredService<TimeProvider>()));

@@ -1,22 +1,67 @@
 using System.CommandLine;
 using System.Globalization;
+using Kefu.Service.Embeddings;
 using Kefu.Service.Knowledge;
 
 namespace Kefu.Cli.Commands;
 
 /// <summary>
-/// <c>kefu kb import PATH... [--data-dir DIR]</c>: Markdown, FAQ CSV and JSONL into the knowledge base, while a
-/// server using the same data folder keeps running (it sees the change at its next search);
-/// <c>kefu kb search QUERY</c>: what the assistant would find, with confidences.
+/// <c>kefu kb import PATH... [--data-dir DIR] [--embeddings URL]</c>: Markdown, FAQ CSV and JSONL into the knowledge
+/// base, while a server using the same data folder keeps running (it sees the change at its next search);
+/// <c>kefu kb search QUERY</c>: what the assistant would find, with confidences. With <c>--embeddings</c>, chunks
+/// are embedded at import and search is hybrid (BM25 + embeddings, fused by RRF).
 /// </summary>
 internal static class KbCommands
 {
+    public const string CalibrationError = "--embeddings-unrelated and --embeddings-equivalent must lie in [-1, 1], unrelated below equivalent.";
+
     public static Command Create()
     {
         var kb = new Command("kb", "Manage the knowledge base the assistant answers from");
         kb.Subcommands.Add(Import());
         kb.Subcommands.Add(Search());
         return kb;
+    }
+
+    public static Option<Uri?> EmbeddingsUrl() =>
+        UrlOption("--embeddings", "OpenAI-compatible /v1/embeddings server for hybrid search, e.g. http://127.0.0.1:8080/v1");
+
+    /// <summary>An option taking an absolute http(s) URL (System.CommandLine 3 has no parser for Uri).</summary>
+    public static Option<Uri?> UrlOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+                return uri;
+            result.AddError($"{name}: '{text}' is not an http(s) URL.");
+            return null;
+        },
+    };
+
+    public static Option<string?> EmbeddingsModel() =>
+        new("--embeddings-model") { Description = "Embedding model name at --embeddings (default: its first model)" };
+
+    public static Option<double> EmbeddingsUnrelated() => new("--embeddings-unrelated")
+    {
+        Description = "Cosine of unrelated texts under the embedding model (confidence 0); model-specific",
+        DefaultValueFactory = _ => new DenseCalibration().Unrelated,
+    };
+
+    public static Option<double> EmbeddingsEquivalent() => new("--embeddings-equivalent")
+    {
+        Description = "Cosine of a question and the FAQ entry answering it (confidence 1); model-specific",
+        DefaultValueFactory = _ => new DenseCalibration().Equivalent,
+    };
+
+    /// <summary>The calibration given on the command line; null when it is not a usable one (see <see cref="CalibrationError"/>).</summary>
+    public static DenseCalibration? Calibration(ParseResult parseResult, Option<double> unrelated, Option<double> equivalent)
+    {
+        var calibration = new DenseCalibration { Unrelated = parseResult.GetValue(unrelated), Equivalent = parseResult.GetValue(equivalent) };
+        return calibration.Unrelated is < -1 or > 1 || calibration.Equivalent is < -1 or > 1 || calibration.Unrelated >= calibration.Equivalent
+            ? null
+            : calibration;
     }
 
     private static Option<string?> DataDirectory() =>
@@ -26,13 +71,18 @@ internal static class KbCommands
     {
         var paths = new Argument<string[]>("paths") { Description = "Files (.md, .csv, .jsonl) or folders", Arity = ArgumentArity.OneOrMore };
         var dataDir = DataDirectory();
-        var command = new Command("import", "Import knowledge files; a changed file replaces its old chunks, an unchanged one is skipped") { paths, dataDir };
+        var embeddings = EmbeddingsUrl();
+        var embeddingsModel = EmbeddingsModel();
+        var command = new Command("import", "Import knowledge files; a changed file replaces its old chunks, an unchanged one is skipped")
+        {
+            paths, dataDir, embeddings, embeddingsModel,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            var knowledgeBase = Open(parseResult.GetValue(dataDir));
             try
             {
+                var knowledgeBase = await OpenAsync(parseResult, dataDir, embeddings, embeddingsModel, new DenseCalibration(), cancellationToken).ConfigureAwait(false);
                 var report = await new KnowledgeImporter(knowledgeBase).ImportAsync(parseResult.GetRequiredValue(paths), cancellationToken).ConfigureAwait(false);
                 foreach (var file in report.Imported)
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported  {file.Path}  ({file.Chunks} chunks)")).ConfigureAwait(false);
@@ -40,9 +90,15 @@ internal static class KbCommands
                     await output.WriteLineAsync($"unchanged {file}").ConfigureAwait(false);
                 var stats = await knowledgeBase.GetStatsAsync(cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"knowledge base: {stats.Sources} files, {stats.Chunks} chunks")).ConfigureAwait(false);
-                return 0;
+                if (knowledgeBase.IsHybrid)
+                {
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"embeddings: {knowledgeBase.EmbeddedTexts} chunks embedded, {knowledgeBase.EmbeddingFailures} failed calls")).ConfigureAwait(false);
+                }
+                // Chunks left without vectors still answer by BM25, but the user asked for embeddings: say it failed.
+                return knowledgeBase.EmbeddingFailures > 0 ? 3 : 0;
             }
-            catch (Exception e) when (e is KnowledgeFormatException or FileNotFoundException)
+            catch (Exception e) when (e is KnowledgeFormatException or FileNotFoundException or InvalidOperationException)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"kefu: error: {e.Message}").ConfigureAwait(false);
                 return 1;
@@ -56,25 +112,62 @@ internal static class KbCommands
         var query = new Argument<string>("query") { Description = "A customer's question" };
         var dataDir = DataDirectory();
         var limit = new Option<int>("--limit") { Description = "How many chunks to show", DefaultValueFactory = _ => 3 };
-        var command = new Command("search", "Show the chunks a question finds, with their confidence (0–1)") { query, dataDir, limit };
+        var embeddings = EmbeddingsUrl();
+        var embeddingsModel = EmbeddingsModel();
+        var unrelated = EmbeddingsUnrelated();
+        var equivalent = EmbeddingsEquivalent();
+        var command = new Command("search", "Show the chunks a question finds, with their confidence (0–1)")
+        {
+            query, dataDir, limit, embeddings, embeddingsModel, unrelated, equivalent,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            var hits = await Open(parseResult.GetValue(dataDir)).SearchAsync(parseResult.GetRequiredValue(query), parseResult.GetValue(limit), cancellationToken).ConfigureAwait(false);
+            var error = parseResult.InvocationConfiguration.Error;
+            if (Calibration(parseResult, unrelated, equivalent) is not { } calibration)
+            {
+                await error.WriteLineAsync($"kefu: error: {CalibrationError}").ConfigureAwait(false);
+                return 2;
+            }
+            SqliteKnowledgeBase knowledgeBase;
+            try
+            {
+                knowledgeBase = await OpenAsync(parseResult, dataDir, embeddings, embeddingsModel, calibration, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                await error.WriteLineAsync($"kefu: error: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+            var hits = await knowledgeBase.SearchAsync(parseResult.GetRequiredValue(query), parseResult.GetValue(limit), cancellationToken).ConfigureAwait(false);
+            if (knowledgeBase.EmbeddingFailures > 0)
+                await error.WriteLineAsync("kefu: warning: the embeddings server failed; these are BM25 results alone.").ConfigureAwait(false);
             if (hits.Count == 0)
                 await output.WriteLineAsync("no match").ConfigureAwait(false);
             foreach (var hit in hits)
             {
+                var cosine = hit.Similarity is { } similarity ? string.Create(CultureInfo.InvariantCulture, $"  (cosine {similarity:F2})") : "";
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{hit.Confidence:F2}  {hit.Source} {hit.Anchor}  {hit.Title}\n      {Shorten(hit.Text)}")).ConfigureAwait(false);
+                    $"{hit.Confidence:F2}  {hit.Source} {hit.Anchor}  {hit.Title}{cosine}\n      {Shorten(hit.Text)}")).ConfigureAwait(false);
             }
             return 0;
         });
         return command;
     }
 
-    private static SqliteKnowledgeBase Open(string? dataDirectory) =>
-        SqliteKnowledgeBase.Open(Path.Combine(dataDirectory ?? ServeCommand.DefaultDataDirectory(), "knowledge.db"));
+    private static async Task<SqliteKnowledgeBase> OpenAsync(
+        ParseResult parseResult, Option<string?> dataDir, Option<Uri?> embeddings, Option<string?> embeddingsModel, DenseCalibration calibration,
+        CancellationToken cancellationToken)
+    {
+        DenseRetrieval? dense = null;
+        if (parseResult.GetValue(embeddings) is { } url)
+        {
+            var source = await OpenAiEmbeddingSource.CreateAsync(url, parseResult.GetValue(embeddingsModel), apiKey: null, cancellationToken).ConfigureAwait(false);
+            dense = new DenseRetrieval(source, calibration);
+        }
+        var path = Path.Combine(parseResult.GetValue(dataDir) ?? ServeCommand.DefaultDataDirectory(), "knowledge.db");
+        return SqliteKnowledgeBase.Open(path, dense: dense);
+    }
 
     private static string Shorten(string text)
     {

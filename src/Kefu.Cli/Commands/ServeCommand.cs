@@ -6,6 +6,7 @@ using Kefu.Model.Runtime;
 using Kefu.Server.DemoShop;
 using Kefu.Server.Hosting;
 using Kefu.Service.Dialogue;
+using Kefu.Service.Embeddings;
 using Kefu.Service.Responding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Hosting;
 namespace Kefu.Cli.Commands;
 
 /// <summary>
-/// <c>kefu serve [--demo] [--urls URL] [--model DIR | --backend URL] [--data-dir DIR]</c>: runs the customer-service
+/// <c>kefu serve [--demo] [--urls URL] [--model DIR | --backend URL] [--embeddings URL] [--data-dir DIR]</c>: runs the customer-service
 /// server. With <c>--demo</c> it also starts the demo shop's order API and loads samples/ecommerce, so one command
 /// on a fresh machine, with no model weights, gives a working assistant.
 /// </summary>
@@ -26,24 +27,29 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Address(es) to listen on, ';'-separated", DefaultValueFactory = _ => "http://127.0.0.1:5180" };
         var dataDir = new Option<string?>("--data-dir") { Description = $"Folder for knowledge.db and sessions.db (default {DefaultDataDirectory()}, demo: its 'demo' subfolder)" };
         var apiKeys = new Option<string[]>("--api-key") { Description = "Accepted API key (repeatable; default: $KEFU_API_KEY, or one generated for this run on loopback)" };
-        var backend = new Option<Uri?>("--backend") { Description = "OpenAI-compatible server to answer with (vLLM, llama.cpp, Ollama), e.g. http://127.0.0.1:8000/v1" };
+        var backend = KbCommands.UrlOption("--backend", "OpenAI-compatible server to answer with (vLLM, llama.cpp, Ollama), e.g. http://127.0.0.1:8000/v1");
         var backendModel = new Option<string?>("--backend-model") { Description = "Model name at --backend (default: its first model)" };
         var backendKey = new Option<string?>("--backend-key") { Description = "API key of --backend" };
-        var escalation = new Option<Uri?>("--escalation-backend") { Description = "Larger OpenAI-compatible model for turns after an unanswered one" };
+        var escalation = KbCommands.UrlOption("--escalation-backend", "Larger OpenAI-compatible model for turns after an unanswered one");
         var model = new Option<string?>("--model") { Description = "Qwen2 model folder to run in-process (instead of --backend)" };
         var dtype = ModelCliOptions.DType();
         var device = ModelCliOptions.Device();
         var knowledge = new Option<string[]>("--knowledge") { Description = "Knowledge files or folders to import at start (repeatable)" };
-        var shop = new Option<Uri?>("--shop") { Description = "Base address of the order/logistics API the tools call" };
+        var shop = KbCommands.UrlOption("--shop", "Base address of the order/logistics API the tools call");
         var samples = new Option<string?>("--samples") { Description = "Demo data folder (default: samples/ecommerce)" };
         var lexicon = new Option<string?>("--lexicon")
         {
             Description = "Sensitive-word lexicon manifest (lexicon.json), reloaded when its files change (demo default: samples/ecommerce/safety/lexicon.json)",
         };
+        var embeddings = KbCommands.EmbeddingsUrl();
+        var embeddingsModel = KbCommands.EmbeddingsModel();
+        var embeddingsUnrelated = KbCommands.EmbeddingsUnrelated();
+        var embeddingsEquivalent = KbCommands.EmbeddingsEquivalent();
         var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per API key", DefaultValueFactory = _ => 120 };
         var command = new Command("serve", "Run the customer-service server: POST /chat, OpenAI-compatible /v1, /healthz, /readyz, /metrics")
         {
             demo, urls, dataDir, apiKeys, backend, backendModel, backendKey, escalation, model, dtype, device, knowledge, shop, samples, rate, lexicon,
+            embeddings, embeddingsModel, embeddingsUnrelated, embeddingsEquivalent,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -77,6 +83,14 @@ internal static class ServeCommand
                 KnowledgePaths = [.. parseResult.GetValue(knowledge) ?? []],
                 RequestsPerMinutePerKey = parseResult.GetValue(rate),
             };
+            if (KbCommands.Calibration(parseResult, embeddingsUnrelated, embeddingsEquivalent) is not { } calibration)
+            {
+                await error.WriteLineAsync($"kefu: error: {KbCommands.CalibrationError}").ConfigureAwait(false);
+                return 2;
+            }
+            options.EmbeddingsUrl = parseResult.GetValue(embeddings);
+            options.EmbeddingsModel = parseResult.GetValue(embeddingsModel);
+            options.EmbeddingsCalibration = calibration;
             if (parseResult.GetValue(lexicon) is { } lexiconPath)
             {
                 if (!File.Exists(lexiconPath))
@@ -152,6 +166,8 @@ internal static class ServeCommand
         var root = app.Urls.First().TrimEnd('/');
         var backends = app.Services.GetRequiredService<ChatBackends>();
         var mode = backends.Primary is null ? "retrieval-only (no model: answers from the knowledge base)" : $"model {backends.PrimaryName}";
+        var dense = app.Services.GetService<DenseRetrieval>();
+        var search = dense is null ? "BM25" : $"hybrid: BM25 + embeddings {dense.Source.ModelId} (RRF)";
         var key = generatedKey ?? options.ApiKeys[0].Key;
         await output.WriteLineAsync($"""
             Kefu is serving {(shop is null ? "" : DemoSetup.ShopName + ", ")}{mode}
@@ -159,6 +175,7 @@ internal static class ServeCommand
               OpenAI API    {root}/v1  (POST /v1/chat/completions, GET /v1/models)
               Health        {root}/healthz  {root}/readyz
               Metrics       {root}/metrics
+              Knowledge     {search}
             """).ConfigureAwait(false);
         if (shop is not null)
             await output.WriteLineAsync($"  Demo shop API {shop.BaseAddress}api/orders/ORD12345").ConfigureAwait(false);

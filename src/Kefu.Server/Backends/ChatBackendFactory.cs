@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Text.Json;
 using Kefu.Server.Hosting;
+using Kefu.Service.Diagnostics;
 using Kefu.Service.Responding;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -13,7 +14,26 @@ namespace Kefu.Server.Backends;
 /// </summary>
 internal static class ChatBackendFactory
 {
-    public static async Task<ChatBackends> CreateAsync(KefuServerOptions options, CancellationToken cancellationToken)
+    public static async Task<ChatBackends> CreateAsync(KefuServerOptions options, CancellationToken cancellationToken) =>
+        Instrument(await CreateUninstrumentedAsync(options, cancellationToken).ConfigureAwait(false), ServiceTelemetry.ModelSourceName(options.MeterName));
+
+    /// <summary>
+    /// Wraps each model in Microsoft.Extensions.AI's OpenTelemetry client: a gen_ai span per call (model, token
+    /// counts, finish reason) and token-usage metrics, on the source <paramref name="sourceName"/>. Message contents
+    /// are never recorded, whatever OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT says: they are customers' words.
+    /// </summary>
+    public static ChatBackends Instrument(ChatBackends backends, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(backends);
+        return backends with { Primary = Instrument(backends.Primary, sourceName), Escalation = Instrument(backends.Escalation, sourceName) };
+    }
+
+    private static IChatClient? Instrument(IChatClient? client, string sourceName) =>
+        client is null || client.GetService<OpenTelemetryChatClient>() is not null
+            ? client
+            : client.AsBuilder().UseOpenTelemetry(sourceName: sourceName, configure: telemetry => telemetry.EnableSensitiveData = false).Build();
+
+    private static async Task<ChatBackends> CreateUninstrumentedAsync(KefuServerOptions options, CancellationToken cancellationToken)
     {
         if (options.Backends is { } given)
             return given;

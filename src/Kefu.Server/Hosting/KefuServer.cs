@@ -1,4 +1,5 @@
 using Kefu.Server.Backends;
+using Kefu.Service.Embeddings;
 
 namespace Kefu.Server.Hosting;
 
@@ -17,8 +18,12 @@ public static class KefuServer
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
             throw new InvalidOperationException("No data directory configured.");
         var backends = await ChatBackendFactory.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        var embeddings = options.Embeddings
+            ?? (options.EmbeddingsUrl is { } embeddingsUrl
+                ? await OpenAiEmbeddingSource.CreateAsync(embeddingsUrl, options.EmbeddingsModel, options.EmbeddingsApiKey, cancellationToken).ConfigureAwait(false)
+                : null);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.AddKefuServer(options, backends);
+        builder.AddKefuServer(options, backends, embeddings);
         customize?.Invoke(builder);
         var app = builder.Build();
         app.MapKefuServer();

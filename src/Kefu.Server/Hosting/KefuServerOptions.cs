@@ -1,5 +1,6 @@
 using Kefu.Service;
 using Kefu.Service.Dialogue;
+using Kefu.Service.Embeddings;
 using Kefu.Service.Responding;
 using Kefu.Service.Tools.Shop;
 
@@ -36,6 +37,24 @@ public sealed class KefuServerOptions
     /// Models supplied directly (an in-process model, or a fake in tests); when set, the backend URLs are ignored.
     /// </summary>
     public ChatBackends? Backends { get; set; }
+
+    /// <summary>
+    /// An OpenAI-compatible <c>/v1/embeddings</c> server; when set, knowledge search is hybrid (BM25 fused with
+    /// embeddings), and when it fails, BM25 answers alone.
+    /// </summary>
+    public Uri? EmbeddingsUrl { get; set; }
+
+    /// <summary>The embedding model's name at <see cref="EmbeddingsUrl"/>; null asks its /v1/models for the first.</summary>
+    public string? EmbeddingsModel { get; set; }
+
+    /// <summary>The embeddings server's API key, when it wants one.</summary>
+    public string? EmbeddingsApiKey { get; set; }
+
+    /// <summary>An embedding source supplied directly (tests); when set, <see cref="EmbeddingsUrl"/> is ignored.</summary>
+    public IEmbeddingSource? Embeddings { get; set; }
+
+    /// <summary>How the embedding model's cosine maps onto the knowledge confidence (model-specific).</summary>
+    public DenseCalibration EmbeddingsCalibration { get; set; } = new();
 
     /// <summary>The model's tokenizer as a token counter (history budgets); null: a character-based estimate.</summary>
     public ITokenCounter? TokenCounter { get; set; }

@@ -17,13 +17,13 @@ internal sealed partial class KnowledgeStartupImport(KnowledgeImporter importer,
         {
             var report = await importer.ImportAsync(options.KnowledgePaths, cancellationToken).ConfigureAwait(false);
             var chunks = report.Imported.Sum(f => f.Chunks);
-            LogImported(report.Imported.Count, chunks, report.Unchanged.Count);
+            LogImported(report.Imported.Count, chunks, report.Unchanged.Count, report.Embedded);
         }
         Completed = true;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Knowledge: imported {Files} files ({Chunks} chunks), {Unchanged} unchanged")]
-    private partial void LogImported(int files, int chunks, int unchanged);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Knowledge: imported {Files} files ({Chunks} chunks), {Unchanged} unchanged, {Embedded} chunks given missing embeddings")]
+    private partial void LogImported(int files, int chunks, int unchanged, int embedded);
 }

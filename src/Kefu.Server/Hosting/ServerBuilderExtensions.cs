@@ -5,7 +5,7 @@ using System.Threading.RateLimiting;
 using Kefu.Server.Auth;
 using Kefu.Service;
 using Kefu.Service.Diagnostics;
-using OpenTelemetry.Metrics;
+using Kefu.Service.Embeddings;
 using Kefu.Service.Responding;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
@@ -18,7 +18,8 @@ internal static class ServerBuilderExtensions
     public const string RateLimitPolicy = "per-key";
     public const string AgentPolicy = "agent";
 
-    public static WebApplicationBuilder AddKefuServer(this WebApplicationBuilder builder, KefuServerOptions options, ChatBackends backends)
+    public static WebApplicationBuilder AddKefuServer(
+        this WebApplicationBuilder builder, KefuServerOptions options, ChatBackends backends, IEmbeddingSource? embeddings = null)
     {
         builder.WebHost.UseUrls([.. options.Urls]);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -36,6 +37,9 @@ internal static class ServerBuilderExtensions
         services.AddSingleton(backends);
         if (options.TokenCounter is { } tokenCounter)
             services.AddSingleton(tokenCounter);
+        if (embeddings is not null)
+            services.AddSingleton(new DenseRetrieval(embeddings, options.EmbeddingsCalibration));
+        services.AddSingleton(sp => new DenseRetrievalMetrics(sp.GetRequiredService<IMeterFactory>(), options.MeterName));
         services.AddKefuService(service =>
         {
             service.DataDirectory = options.DataDirectory;
@@ -69,12 +73,9 @@ internal static class ServerBuilderExtensions
                 }));
         });
 
-        // The service's meter plus ASP.NET Core's and HttpClient's own (request durations, tool-call HTTP), as Prometheus text.
+        // Metrics on /metrics and traces (exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set): see ServerTelemetry.
         services.AddSingleton(sp => new ServiceMetrics(sp.GetRequiredService<IMeterFactory>(), options.MeterName));
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(options.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http")
-            // No scrape cache: the exporter's default 300 ms cache can serve a scrape that predates the last turn.
-            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.AddKefuTelemetry(options);
         services.AddSingleton<KnowledgeStartupImport>();
         services.AddHostedService(sp => sp.GetRequiredService<KnowledgeStartupImport>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);

@@ -23,12 +23,19 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _escalations;
     private readonly Counter<long> _guardReplacements;
     private readonly Histogram<double> _guardDuration;
+    private readonly Histogram<double> _stageDuration;
     private readonly ConcurrentDictionary<string, ToolTally> _toolTallies = new(StringComparer.Ordinal);
 
     // Seconds from a millisecond to half a minute: a retrieval turn takes milliseconds, a model turn seconds.
     private static readonly InstrumentAdvice<double> DurationBuckets = new()
     {
         HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    };
+
+    // Stages are finer than turns: a guard check takes microseconds, a knowledge search a millisecond, a model round seconds.
+    private static readonly InstrumentAdvice<double> StageBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     };
 
     public ServiceMetrics(IMeterFactory meterFactory)
@@ -58,6 +65,8 @@ public sealed class ServiceMetrics
             "Turns answered with a guard's safe reply instead, by direction and cause (word, injection, anomaly).");
         _escalations = meter.CreateCounter<long>("kefu.escalations", "{turn}", "Turns routed to the larger backend, by strongest complexity reason.");
         _guardDuration = meter.CreateHistogram("kefu.safety.duration", "s", "Time spent in the guards per check, by direction.", advice: DurationBuckets);
+        _stageDuration = meter.CreateHistogram("kefu.stage.duration", "s",
+            "Time spent in each stage of a turn (stages nest: route includes search, respond includes tool and model).", advice: StageBuckets);
         meter.CreateObservableGauge("kefu.tool.success.ratio", ObserveToolSuccess, "1",
             "Share of each tool's calls that succeeded since the service started (refusals by business rules count as handled).");
     }
@@ -97,6 +106,12 @@ public sealed class ServiceMetrics
     public void Escalated(string reason) => _escalations.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void KnowledgeSearched(TimeSpan duration) => _searchDuration.Record(duration.TotalSeconds);
+
+    /// <summary>Starts a stage of a turn: its span now, its duration when the returned span is disposed.</summary>
+    public StageSpan BeginStage(string stage) => new(this, stage);
+
+    internal void StageCompleted(string stage, TimeSpan duration) =>
+        _stageDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
 
     private IEnumerable<Measurement<double>> ObserveToolSuccess() =>
         _toolTallies.Select(t => new Measurement<double>(

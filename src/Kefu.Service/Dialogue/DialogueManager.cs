@@ -96,10 +96,42 @@ public sealed partial class DialogueManager(
 
     private async Task<TurnResult> RunTurnAsync(Session session, string message, TextSink? stream, CancellationToken cancellationToken)
     {
+        using var turn = ServiceTelemetry.StartTurn();
+        // The session id is a random token, not personal data; it joins a trace to the conversation log.
+        turn?.SetTag("kefu.session.id", session.Id);
+        turn?.SetTag("kefu.session.transient", session.IsTransient);
+        turn?.SetTag("kefu.streamed", stream is not null);
+        try
+        {
+            var result = await RunTurnCoreAsync(session, message, stream, cancellationToken).ConfigureAwait(false);
+            turn?.SetTag("kefu.intent", result.Intent);
+            turn?.SetTag("kefu.handoff", result.Handoff);
+            turn?.SetTag("kefu.session.state", result.State.ToString());
+            turn?.SetTag("kefu.tool_calls", result.ToolCalls.Count);
+            turn?.SetTag("kefu.sources", result.Sources.Count);
+            return result;
+        }
+        catch (Exception e) when (turn is not null)
+        {
+            turn.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            turn.SetTag("error.type", e.GetType().FullName);
+            throw;
+        }
+    }
+
+    private async Task<TurnResult> RunTurnCoreAsync(Session session, string message, TextSink? stream, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         // The input guard first: what is stored, routed and shown to a model is its text (masked words masked).
-        var input = guardrails.CheckInput(message);
+        GuardVerdict input;
+        using (var stage = metrics.BeginStage(StageNames.InputGuard))
+        {
+            input = guardrails.CheckInput(message);
+            stage.Tag("kefu.guard.blocked", input.IsBlocked)
+                .Tag("kefu.guard.word_hits", input.WordHits.Count)
+                .Tag("kefu.guard.injection", input.Injection is { IsSuspected: true });
+        }
         message = input.Text;
         var newMessages = new List<SessionMessage> { new(SessionMessage.User, message, now) };
         foreach (var slot in slotExtractor.Extract(message))
@@ -133,19 +165,37 @@ public sealed partial class DialogueManager(
         }
         else
         {
-            route = await router.RouteAsync(session, message, cancellationToken).ConfigureAwait(false);
-            reply = await RespondAsync(session, message, route, output.Sink, cancellationToken).ConfigureAwait(false);
-            reply = await CheckReplyAsync(message, reply, output, cancellationToken).ConfigureAwait(false);
+            using (var stage = metrics.BeginStage(StageNames.Route))
+            {
+                route = await router.RouteAsync(session, message, cancellationToken).ConfigureAwait(false);
+                TurnSpanTags.Route(stage, route);
+            }
+            using (var stage = metrics.BeginStage(StageNames.Respond))
+            {
+                stage.Tag("kefu.responder", backends.Primary is null ? "retrieval" : "model");
+                reply = await RespondAsync(session, message, route, output.Sink, cancellationToken).ConfigureAwait(false);
+                TurnSpanTags.Reply(stage, reply);
+            }
+            using (var stage = metrics.BeginStage(StageNames.OutputGuard))
+                reply = await CheckReplyAsync(message, reply, output, stage, cancellationToken).ConfigureAwait(false);
         }
-        var handoff = HandoffPolicy.Apply(session, route, reply, options.Value.UnresolvedTurnsBeforeHandoff);
-        if (reply.ClosesSession && handoff is null)
-            session.State = SessionState.Resolved;
+        HandoffReason? handoff;
         var queuePosition = 0;
-        if (handoff is { } queuedFor)
+        using (var stage = metrics.BeginStage(StageNames.Handoff))
         {
-            session.QueuedAt = time.GetUtcNow();
-            session.HandoffReason = JsonNamingPolicy.SnakeCaseLower.ConvertName(queuedFor.ToString());
-            queuePosition = await store.QueuePositionAsync(session, cancellationToken).ConfigureAwait(false);
+            handoff = HandoffPolicy.Apply(session, route, reply, options.Value.UnresolvedTurnsBeforeHandoff);
+            if (reply.ClosesSession && handoff is null)
+                session.State = SessionState.Resolved;
+            if (handoff is { } queuedFor)
+            {
+                session.QueuedAt = time.GetUtcNow();
+                session.HandoffReason = JsonNamingPolicy.SnakeCaseLower.ConvertName(queuedFor.ToString());
+                queuePosition = await store.QueuePositionAsync(session, cancellationToken).ConfigureAwait(false);
+            }
+            stage.Tag("kefu.handoff", handoff is not null)
+                .Tag("kefu.handoff.reason", session.HandoffReason is { } why && handoff is not null ? why : null)
+                .Tag("kefu.unresolved_turns", session.UnresolvedTurns)
+                .Tag("kefu.reply.resolved", reply.Resolved);
         }
         var text = handoff switch
         {
@@ -189,12 +239,18 @@ public sealed partial class DialogueManager(
     /// customer) and anomalies against the customer's message and the tool results. A blocked or anomalous reply is
     /// replaced by the safe fallback and the turn counts as unresolved.
     /// </summary>
-    private async Task<ResponderReply> CheckReplyAsync(string message, ResponderReply reply, GuardedStream output, CancellationToken cancellationToken)
+    private async Task<ResponderReply> CheckReplyAsync(
+        string message, ResponderReply reply, GuardedStream output, StageSpan stage, CancellationToken cancellationToken)
     {
         await output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        // Templated and retrieved replies are the shop's own text; only generated ones are checked.
+        stage.Tag("kefu.guard.checked", reply.Generated);
         if (!reply.Generated)
             return reply;
         var verdict = guardrails.CheckOutput(reply.Text, new ReplyContext(message, reply.ToolResults));
+        stage.Tag("kefu.guard.blocked", verdict.IsBlocked || output.Blocked)
+            .Tag("kefu.guard.word_hits", verdict.WordHits.Count)
+            .Tag("kefu.guard.anomalies", verdict.Anomalies?.Anomalies.Count ?? 0);
         if (verdict.IsBlocked || output.Blocked)
         {
             LogReplyReplaced(string.Join(", ", verdict.Reasons));
@@ -248,6 +304,9 @@ public sealed partial class DialogueManager(
             await store.SaveAsync(session, messages, log, cancellationToken).ConfigureAwait(false);
         }
         metrics.TurnHandled(intent, reply.Resolved, elapsed);
+        // The stages' spans are closed by now, so the current span is the turn's.
+        if (Activity.Current is { } turn && turn.Source == ServiceTelemetry.Source)
+            turn.SetTag("kefu.resolved", reply.Resolved);
         var sources = reply.Cited.Select(h => new SourceCitation(h.Source, h.Anchor, h.Title, Math.Round(h.Confidence, 3))).ToList();
         return new TurnResult(session.Id, reply.Text, sources, reply.ToolCalls, handoff, session.State, intent, reason, latency);
     }

@@ -20,4 +20,10 @@ public interface IKnowledgeBase
 
     /// <summary>How many sources and chunks the knowledge base holds.</summary>
     Task<KnowledgeStats> GetStatsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Computes the embeddings that chunks lack (imported while the embeddings server was down, or before one was
+    /// configured); returns how many. Nothing to do for a knowledge base without dense retrieval.
+    /// </summary>
+    Task<int> EmbedMissingAsync(CancellationToken cancellationToken) => Task.FromResult(0);
 }

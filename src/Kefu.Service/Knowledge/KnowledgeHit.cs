@@ -10,8 +10,10 @@ namespace Kefu.Service.Knowledge;
 /// <param name="Confidence">
 /// How much of the question's content this chunk explains, 0–1: the rarity-weighted share of the question's
 /// characters covered by bigrams the chunk contains. Unlike a raw BM25 score it is comparable across queries, so
-/// one threshold can separate "answerable" from "I don't know".
+/// one threshold can separate "answerable" from "I don't know". With dense retrieval on, the calibrated
+/// <paramref name="Similarity"/> counts too: the confidence is the larger of the two.
 /// </param>
-/// <param name="Bm25">SQLite FTS5's bm25() for the chunk (lower is better, as FTS5 reports it).</param>
+/// <param name="Bm25">SQLite FTS5's bm25() for the chunk (lower is better, as FTS5 reports it; 0 when only embeddings found it).</param>
+/// <param name="Similarity">Cosine similarity of the question's and the chunk's embeddings; null when not among the nearest or dense retrieval is off.</param>
 public sealed record KnowledgeHit(
-    long Id, string Source, string Anchor, string Title, string Text, KnowledgeChunkKind Kind, double Confidence, double Bm25);
+    long Id, string Source, string Anchor, string Title, string Text, KnowledgeChunkKind Kind, double Confidence, double Bm25, double? Similarity = null);

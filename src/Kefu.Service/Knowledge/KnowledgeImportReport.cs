@@ -6,4 +6,7 @@ public sealed class KnowledgeImportReport
     public List<ImportedFile> Imported { get; } = [];
 
     public List<string> Unchanged { get; } = [];
+
+    /// <summary>Chunks given their missing embeddings after the import (see <see cref="IKnowledgeBase.EmbedMissingAsync"/>).</summary>
+    public int Embedded { get; set; }
 }

@@ -36,6 +36,7 @@ public sealed class KnowledgeImporter(IKnowledgeBase knowledgeBase)
                 throw new FileNotFoundException($"No such file or folder: {path}", path);
             }
         }
+        report.Embedded = await knowledgeBase.EmbedMissingAsync(cancellationToken).ConfigureAwait(false);
         return report;
     }
 

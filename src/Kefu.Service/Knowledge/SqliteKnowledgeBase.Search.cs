@@ -24,29 +24,46 @@ public sealed partial class SqliteKnowledgeBase
 
         await using var connection = OpenConnection();
         var (generation, documentCount) = await ReadStateAsync(connection, cancellationToken).ConfigureAwait(false);
-        var cache = _cache.For(generation);
-        var queryWeighted = AnswerCoverage.WeightedTerms(runs).ToList();
-        await LoadFrequenciesAsync(connection, cache, terms.Concat(queryWeighted), cancellationToken).ConfigureAwait(false);
-        var matchTerms = ChooseMatchTerms(terms, cache, documentCount);
+        var question = new Question(runs, terms, _cache.For(generation), documentCount);
+        var lexical = await RankLexicallyAsync(connection, question, cancellationToken).ConfigureAwait(false);
+        if (_dense is null)
+            return lexical.Take(limit).ToList();
+        return await FuseWithDenseAsync(connection, generation, question, query, lexical, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The BM25 candidates with their confidences, best first (not yet cut to the caller's limit).</summary>
+    private async Task<List<KnowledgeHit>> RankLexicallyAsync(SqliteConnection connection, Question question, CancellationToken cancellationToken)
+    {
+        var cache = question.Cache;
+        var queryWeighted = AnswerCoverage.WeightedTerms(question.Runs).ToList();
+        await LoadFrequenciesAsync(connection, cache, question.Terms.Concat(queryWeighted), cancellationToken).ConfigureAwait(false);
+        var matchTerms = ChooseMatchTerms(question.Terms, cache, question.DocumentCount);
         if (matchTerms.Count == 0)
             return [];
         var candidates = await FindCandidatesAsync(connection, matchTerms, cancellationToken).ConfigureAwait(false);
         if (candidates.Count == 0)
             return [];
-        var titleWeighted = candidates.Where(c => c.Kind == KnowledgeChunkKind.Faq).SelectMany(c => AnswerCoverage.WeightedTerms(SearchText.Runs(c.Title)));
-        await LoadFrequenciesAsync(connection, cache, titleWeighted, cancellationToken).ConfigureAwait(false);
-        await LoadTitleMembershipAsync(connection, cache, terms, cancellationToken).ConfigureAwait(false);
-        var statistics = new TermStatistics(documentCount, cache.Frequencies, term => cache.InTitles.GetValueOrDefault(term));
+        var scored = await ScoreAsync(connection, question, candidates, cancellationToken).ConfigureAwait(false);
 
         // Rank by coverage plus a share of the BM25 score relative to the best candidate: coverage alone favours
         // long chunks that happen to contain the question's characters; BM25 alone cannot say "not covered".
-        var bestBm25 = candidates.Min(c => c.Bm25);
-        return candidates
-            .Select(c => c with { Confidence = HitScorer.Score(runs, terms, c, ChunkTerms(cache, c), statistics) })
+        var bestBm25 = scored.Min(c => c.Bm25);
+        return scored
             .OrderByDescending(c => c.Confidence + (Bm25RankingShare * (bestBm25 < 0 ? c.Bm25 / bestBm25 : 0)))
             .ThenBy(c => c.Bm25)
-            .Take(limit)
             .ToList();
+    }
+
+    /// <summary>Each hit with its coverage confidence for the question (see <see cref="HitScorer"/>).</summary>
+    private async Task<List<KnowledgeHit>> ScoreAsync(SqliteConnection connection, Question question, List<KnowledgeHit> hits, CancellationToken cancellationToken)
+    {
+        var cache = question.Cache;
+        await LoadFrequenciesAsync(connection, cache, AnswerCoverage.WeightedTerms(question.Runs), cancellationToken).ConfigureAwait(false);
+        var titleWeighted = hits.Where(c => c.Kind == KnowledgeChunkKind.Faq).SelectMany(c => AnswerCoverage.WeightedTerms(SearchText.Runs(c.Title)));
+        await LoadFrequenciesAsync(connection, cache, titleWeighted, cancellationToken).ConfigureAwait(false);
+        await LoadTitleMembershipAsync(connection, cache, question.Terms, cancellationToken).ConfigureAwait(false);
+        var statistics = new TermStatistics(question.DocumentCount, cache.Frequencies, term => cache.InTitles.GetValueOrDefault(term));
+        return hits.ConvertAll(c => c with { Confidence = HitScorer.Score(question.Runs, question.Terms, c, ChunkTerms(cache, c), statistics) });
     }
 
     /// <summary>

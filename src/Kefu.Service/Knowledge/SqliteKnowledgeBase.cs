@@ -1,5 +1,8 @@
 using System.Globalization;
+using Kefu.Service.Embeddings;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kefu.Service.Knowledge;
 
@@ -9,24 +12,39 @@ namespace Kefu.Service.Knowledge;
 /// candidates into a confidence. FTS5 was chosen over Lucene.Net because Lucene.Net 4.8 is still a beta, while
 /// SQLite is already the service's embedded store: one file, transactional updates that a running server sees at
 /// its next query (so <c>kefu kb import</c> needs no restart), and WAL lets readers and the importer work at once.
+/// With <see cref="DenseRetrieval"/> configured, chunk vectors are kept beside the chunks and a question's nearest
+/// chunks are fused with the BM25 ranking by <see cref="ReciprocalRankFusion"/>.
 /// </summary>
 public sealed partial class SqliteKnowledgeBase : IKnowledgeBase
 {
     private readonly string _connectionString;
 
     private readonly TimeProvider _time;
+    private readonly DenseRetrieval? _dense;
+    private readonly DenseRetrievalMetrics? _denseMetrics;
+    private readonly ILogger _logger;
 
-    private SqliteKnowledgeBase(string connectionString, TimeProvider time)
+    private SqliteKnowledgeBase(string connectionString, TimeProvider time, DenseRetrieval? dense, DenseRetrievalMetrics? denseMetrics, ILogger logger)
     {
         _connectionString = connectionString;
         _time = time;
+        _dense = dense;
+        _denseMetrics = denseMetrics;
+        _logger = logger;
     }
+
+    /// <summary>Whether questions are also matched by embeddings (hybrid retrieval).</summary>
+    public bool IsHybrid => _dense is not null;
 
     /// <summary>How many BM25 candidates are re-ranked by coverage.</summary>
     public int CandidateCount { get; init; } = 20;
 
-    /// <summary>Opens (creating when absent) the knowledge base file.</summary>
-    public static SqliteKnowledgeBase Open(string databasePath, TimeProvider? time = null)
+    /// <summary>
+    /// Opens (creating when absent) the knowledge base file; with <paramref name="dense"/>, retrieval is hybrid
+    /// (BM25 and embeddings fused), otherwise BM25 alone.
+    /// </summary>
+    public static SqliteKnowledgeBase Open(
+        string databasePath, TimeProvider? time = null, DenseRetrieval? dense = null, DenseRetrievalMetrics? denseMetrics = null, ILogger? logger = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         var connectionString = new SqliteConnectionStringBuilder
@@ -36,7 +54,7 @@ public sealed partial class SqliteKnowledgeBase : IKnowledgeBase
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        var knowledgeBase = new SqliteKnowledgeBase(connectionString, time ?? TimeProvider.System);
+        var knowledgeBase = new SqliteKnowledgeBase(connectionString, time ?? TimeProvider.System, dense, denseMetrics, logger ?? NullLogger.Instance);
         using var connection = knowledgeBase.OpenConnection();
         Execute(connection, """
             PRAGMA journal_mode = WAL;
@@ -59,12 +77,20 @@ public sealed partial class SqliteKnowledgeBase : IKnowledgeBase
             CREATE VIRTUAL TABLE IF NOT EXISTS kb_fts USING fts5(title_terms, body_terms, tokenize = 'unicode61 remove_diacritics 0');
             CREATE VIRTUAL TABLE IF NOT EXISTS kb_vocab USING fts5vocab(kb_fts, 'row');
             CREATE VIRTUAL TABLE IF NOT EXISTS kb_vocab_by_column USING fts5vocab(kb_fts, 'col');
+            -- A chunk's vector (float32, little-endian) from one embedding model, with the hash of the embedded text.
+            CREATE TABLE IF NOT EXISTS kb_vectors (
+                chunk_id INTEGER PRIMARY KEY,
+                model TEXT NOT NULL,
+                text_hash TEXT NOT NULL,
+                vector BLOB NOT NULL);
             """);
         return knowledgeBase;
     }
 
     public async Task ReplaceSourceAsync(KnowledgeSource source, IReadOnlyList<KnowledgeChunk> chunks, CancellationToken cancellationToken)
     {
+        // Embedding is slow and remote: done before the write lock is taken, and only for new or changed chunks.
+        var vectors = await PrepareVectorsAsync(source.Key, chunks, cancellationToken).ConfigureAwait(false);
         await using var connection = OpenConnection();
         // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is taken up front, so two importers
         // queue (busy timeout) instead of failing half-way.
@@ -102,8 +128,9 @@ public sealed partial class SqliteKnowledgeBase : IKnowledgeBase
         var titleTerms = insertTerms.Parameters.Add("$title", SqliteType.Text);
         var bodyTerms = insertTerms.Parameters.Add("$body", SqliteType.Text);
 
-        foreach (var chunk in chunks)
+        for (var i = 0; i < chunks.Count; i++)
         {
+            var chunk = chunks[i];
             key.Value = source.Key;
             anchor.Value = chunk.Anchor;
             title.Value = chunk.Title;
@@ -113,6 +140,8 @@ public sealed partial class SqliteKnowledgeBase : IKnowledgeBase
             titleTerms.Value = SearchText.ToIndexedForm(chunk.Title);
             bodyTerms.Value = SearchText.ToIndexedForm(chunk.Text);
             await insertTerms.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (vectors is not null)
+                await InsertVectorAsync(connection, transaction, (long)id.Value, vectors, i, cancellationToken).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -156,6 +185,7 @@ public sealed partial class SqliteKnowledgeBase : IKnowledgeBase
         command.Transaction = transaction;
         command.CommandText = """
             DELETE FROM kb_fts WHERE rowid IN (SELECT id FROM kb_chunks WHERE source_key = $key);
+            DELETE FROM kb_vectors WHERE chunk_id IN (SELECT id FROM kb_chunks WHERE source_key = $key);
             DELETE FROM kb_chunks WHERE source_key = $key;
             INSERT INTO kb_meta (key, value) VALUES ('generation', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1;
             """;

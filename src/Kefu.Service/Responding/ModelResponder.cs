@@ -60,8 +60,29 @@ public sealed partial class ModelResponder(
         {
             for (var round = 0; round < MaxToolRounds && text is null; round++)
             {
-                var response = await CompleteAsync(client, messages, chatOptions, stream, streamed, cancellationToken).ConfigureAwait(false);
-                var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+                ChatResponse response;
+                List<FunctionCallContent> calls;
+                using (var stage = metrics.BeginStage(StageNames.Model))
+                {
+                    stage.Tag("kefu.model.purpose", "reply")
+                        .Tag("kefu.model.round", round)
+                        .Tag("kefu.model.escalated", ReferenceEquals(client, backends.Escalation))
+                        .Tag("kefu.model.streamed", stream is not null);
+                    try
+                    {
+                        response = await CompleteAsync(client, messages, chatOptions, stream, streamed, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e)
+                    {
+                        stage.Fail(e);
+                        throw;
+                    }
+                    calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+                    stage.Tag("kefu.model.tool_calls", calls.Count)
+                        .Tag("kefu.model.input_tokens", response.Usage?.InputTokenCount)
+                        .Tag("kefu.model.output_tokens", response.Usage?.OutputTokenCount)
+                        .Tag("kefu.model.finish_reason", response.FinishReason?.Value);
+                }
                 if (calls.Count == 0)
                 {
                     text = stream is null ? response.Text.Trim() : streamed.ToString().Trim();

@@ -84,7 +84,13 @@ public sealed partial class TurnRouter(
 
         if (_classifier is not null)
         {
-            var label = await _classifier.ClassifyAsync(message, cancellationToken).ConfigureAwait(false);
+            TurnIntent? label;
+            using (var stage = metrics.BeginStage(StageNames.Model))
+            {
+                stage.Tag("kefu.model.purpose", "classify");
+                label = await _classifier.ClassifyAsync(message, cancellationToken).ConfigureAwait(false);
+                stage.Tag("kefu.model.label", label?.ToString());
+            }
             if (label is { } modelIntent)
             {
                 var action = modelIntent == TurnIntent.OrderQuery ? (orderKnown ? OrderAction.Status : OrderAction.None) : OrderAction.None;
@@ -96,9 +102,13 @@ public sealed partial class TurnRouter(
 
     private async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(string message, CancellationToken cancellationToken)
     {
+        using var stage = metrics.BeginStage(StageNames.Search);
         var started = Stopwatch.GetTimestamp();
         var hits = await knowledgeBase.SearchAsync(message, SearchLimit, cancellationToken).ConfigureAwait(false);
         metrics.KnowledgeSearched(Stopwatch.GetElapsedTime(started));
+        stage.Tag("kefu.search.limit", SearchLimit)
+            .Tag("kefu.search.hits", hits.Count)
+            .Tag("kefu.search.confidence", hits.Count == 0 ? 0 : Math.Round(hits[0].Confidence, 3));
         return hits;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kefu.Safety.Pii;
 using Kefu.Service.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,10 @@ namespace Kefu.Service.Tools;
 /// </summary>
 public sealed partial class ToolRegistry
 {
+    // Arguments that identify or choose rather than describe: safe and useful in a log line.
+    private static readonly HashSet<string> LoggedAsIs = new(StringComparer.Ordinal) { "order_id", "refund_type" };
+    private static readonly JsonSerializerOptions LogJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly Dictionary<string, ITool> _tools;
     private readonly ServiceMetrics _metrics;
     private readonly ILogger<ToolRegistry> _logger;
@@ -55,6 +60,8 @@ public sealed partial class ToolRegistry
 
     public async Task<(ToolResult Result, ToolCallRecord Record)> InvokeAsync(string name, JsonElement arguments, CancellationToken cancellationToken)
     {
+        using var stage = _metrics.BeginStage(StageNames.Tool);
+        stage.Tag("kefu.tool.name", name);
         var started = Stopwatch.GetTimestamp();
         var rawArguments = arguments.GetRawText();
         ToolResult result;
@@ -77,6 +84,7 @@ public sealed partial class ToolRegistry
                 // The tool implementations map expected failures themselves; anything reaching here is a defect or an
                 // infrastructure fault, and the conversation must go on (to a human if need be), not crash.
                 LogToolFault(name, e);
+                stage.Fail(e);
                 result = ToolResult.Failure(ToolOutcome.Unavailable, "the system is not available right now");
             }
         }
@@ -84,9 +92,34 @@ public sealed partial class ToolRegistry
         var outcome = JsonNamingPolicy.SnakeCaseLower.ConvertName(result.Outcome.ToString());
         var handled = result.Outcome is ToolOutcome.Success or ToolOutcome.Refused or ToolOutcome.NotFound;
         _metrics.ToolCalled(name, outcome, handled, elapsed);
-        LogToolCall(name, rawArguments, outcome, elapsed.TotalMilliseconds, result.Message);
+        stage.Tag("kefu.tool.outcome", outcome).Tag("kefu.tool.handled", handled);
+        // Arguments carry what the customer typed (a new address with a phone number); results may echo it back.
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var maskedArguments = ArgumentsForLog(arguments);
+            var maskedDetail = PiiScanner.Default.Mask(result.Message);
+            LogToolCall(name, maskedArguments, outcome, elapsed.TotalMilliseconds, maskedDetail);
+        }
         return (result, new ToolCallRecord(name, rawArguments, outcome, Math.Round(elapsed.TotalMilliseconds, 2),
             result.Outcome == ToolOutcome.Success ? null : result.Message));
+    }
+
+    /// <summary>
+    /// The arguments as the log shows them: identifiers and choices as they are, free text (a new address, a refund
+    /// reason — the customer's own words) as its length only, and personal data masked in what is left.
+    /// </summary>
+    internal static string ArgumentsForLog(JsonElement arguments)
+    {
+        if (arguments.ValueKind != JsonValueKind.Object)
+            return PiiScanner.Default.Mask(arguments.GetRawText());
+        var shown = new JsonObject();
+        foreach (var argument in arguments.EnumerateObject())
+        {
+            shown[argument.Name] = argument.Value.ValueKind == JsonValueKind.String && !LoggedAsIs.Contains(argument.Name)
+                ? $"<{argument.Value.GetString()!.Length} chars>"
+                : JsonNode.Parse(argument.Value.GetRawText());
+        }
+        return PiiScanner.Default.Mask(shown.ToJsonString(LogJson));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tool {Tool}({Arguments}) -> {Outcome} in {Milliseconds:F1} ms {Detail}")]
