@@ -10,6 +10,7 @@ internal static class BenchCommands
     {
         var bench = new Command("bench", "Measure performance.");
         bench.Subcommands.Add(BenchGenerateCommand.Create());
+        bench.Subcommands.Add(BenchTrainCommand.Create());
         return bench;
     }
 }

@@ -38,13 +38,14 @@ internal static class TrainCommand
         var seed = new Option<long?>("--seed") { Description = "Seed for adapter init, data order and dropout" };
         var evalEvery = new Option<int?>("--eval-every") { Description = "Evaluate every N steps" };
         var saveEvery = new Option<int?>("--save-every") { Description = "Checkpoint every N steps" };
+        var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute decoder layers in the backward pass: less memory, about a third more compute" };
         var dtype = ModelCliOptions.DType();
         var device = ModelCliOptions.Device();
         var threads = ModelCliOptions.Threads();
         var command = new Command("train", "Fine-tune a LoRA adapter on a `kefu data build` folder")
         {
             model, data, output, recipe, maxSteps, resume, lr, epochs, batch, accumulation, rank, alpha, dropout, targets, rslora, seed,
-            evalEvery, saveEvery, dtype, device, threads,
+            evalEvery, saveEvery, checkpointing, dtype, device, threads,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -70,6 +71,7 @@ internal static class TrainCommand
                     Seed = parseResult.GetValue(seed) ?? chosen.Seed,
                     EvalEvery = parseResult.GetValue(evalEvery) ?? chosen.EvalEvery,
                     SaveEvery = parseResult.GetValue(saveEvery) ?? chosen.SaveEvery,
+                    GradientCheckpointing = parseResult.GetValue(checkpointing) || chosen.GradientCheckpointing,
                     Stages = rate is null ? chosen.Stages : chosen.Stages.Select(s => s with { LearningRate = rate.Value }).ToList(),
                     Lora = lora,
                 };

@@ -25,6 +25,15 @@ public sealed class LoraDropout : IDisposable
         _generator = new Generator(unchecked((ulong)(seed * 1_000_003L + step)));
     }
 
+    /// <summary>
+    /// A copy of the mask stream's position. Activation checkpointing takes one before a layer's first forward pass and
+    /// hands it to <see cref="RestoreState"/> before recomputing the layer, so the recomputation draws the same masks.
+    /// </summary>
+    public Tensor SaveState() => _generator.get_state();
+
+    /// <summary>Rewinds the mask stream to a position from <see cref="SaveState"/>.</summary>
+    public void RestoreState(Tensor state) => _generator.set_state(state);
+
     /// <summary>Zeroes each element with the configured probability and scales the rest by 1/(1−p).</summary>
     public Tensor Apply(Tensor input)
     {

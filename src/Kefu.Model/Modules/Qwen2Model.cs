@@ -31,6 +31,12 @@ public sealed class Qwen2Model : nn.Module
 
     public IReadOnlyList<Qwen2DecoderLayer> Layers => _layerArray;
 
+    /// <summary>The final norm, for callers that run <see cref="Layers"/> one at a time (activation checkpointing).</summary>
+    public RMSNorm Norm => norm;
+
+    /// <summary>The rotary cos/sin tables [B, T, headDim] for positions [B, T], as <see cref="forward"/> computes them.</summary>
+    public (Tensor Cos, Tensor Sin) RotaryTables(Tensor positionIds, ScalarType dtype) => _rotary.forward(positionIds, dtype);
+
     /// <summary>
     /// ids [B, T] at positions [B, T] → final hidden states [B, T, hidden]. <paramref name="mask"/> is the boolean
     /// [B, 1, T, keys] mask from <see cref="AttentionMasks"/> (null: nothing to mask). The cache, when given, is

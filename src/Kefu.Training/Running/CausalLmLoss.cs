@@ -17,6 +17,15 @@ public static class CausalLmLoss
     {
         ArgumentNullException.ThrowIfNull(model);
         using var scope = NewDisposeScope();
+        var prepared = Prepare(model, batch);
+        var hidden = model.Model.forward(prepared.InputIds, prepared.PositionIds, mask: null, cache: null);
+        var loss = FromHidden(model, hidden, prepared);
+        return (loss.MoveToOuterDisposeScope(), prepared.Targets, prepared.Tokens);
+    }
+
+    /// <summary>The batch as tensors: ids and positions [B, T], the flat indices of target positions and their labels.</summary>
+    internal static PreparedBatch Prepare(Qwen2ForCausalLM model, IReadOnlyList<SftExample> batch)
+    {
         var length = batch.Max(e => e.Length);
         var ids = new long[batch.Count * length];
         var positions = new List<long>();
@@ -37,13 +46,21 @@ public static class CausalLmLoss
         var device = model.Device;
         var input = tensor(ids, [batch.Count, length], device: device);
         var positionIds = arange(length, ScalarType.Int64, device).unsqueeze(0).expand(batch.Count, length);
-        var hidden = model.Model.forward(input, positionIds, mask: null, cache: null);
-        var tokens = batch.Sum(e => e.Length);
-        if (positions.Count == 0)
-            return ((hidden.sum() * 0).to(ScalarType.Float32).MoveToOuterDisposeScope(), 0, tokens);
-        var selected = hidden.reshape(-1, hidden.shape[2]).index_select(0, tensor(positions.ToArray(), device: device));
-        var logits = nn.functional.linear(selected, model.OutputWeight).to(ScalarType.Float32);
-        var loss = nn.functional.cross_entropy(logits, tensor(labels.ToArray(), device: device), reduction: nn.Reduction.Sum);
-        return (loss.MoveToOuterDisposeScope(), positions.Count, tokens);
+        return positions.Count == 0
+            ? new PreparedBatch(input, positionIds, null, null, 0, batch.Sum(e => e.Length))
+            : new PreparedBatch(input, positionIds, tensor(positions.ToArray(), device: device), tensor(labels.ToArray(), device: device),
+                positions.Count, batch.Sum(e => e.Length));
     }
+
+    /// <summary>The summed loss from the final (normed) hidden states [B, T, hidden].</summary>
+    internal static Tensor FromHidden(Qwen2ForCausalLM model, Tensor hidden, PreparedBatch batch)
+    {
+        if (batch.TargetPositions is null || batch.Labels is null)
+            return (hidden.sum() * 0).to(ScalarType.Float32);
+        var selected = hidden.reshape(-1, hidden.shape[2]).index_select(0, batch.TargetPositions);
+        var logits = nn.functional.linear(selected, model.OutputWeight).to(ScalarType.Float32);
+        return nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum);
+    }
+
+    internal sealed record PreparedBatch(Tensor InputIds, Tensor PositionIds, Tensor? TargetPositions, Tensor? Labels, int Targets, int Tokens);
 }

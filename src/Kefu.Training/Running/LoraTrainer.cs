@@ -154,10 +154,19 @@ public sealed class LoraTrainer
             _adapter.Dropout.Reseed(_recipe.Seed, (long)globalStep * _recipe.GradientAccumulation + micro);
             try
             {
-                var (sum, _, count) = CausalLmLoss.Sum(_model, group[micro]);
-                (sum / normaliser).backward();
-                lossSum += sum.item<float>();
-                tokens += count;
+                if (_recipe.GradientCheckpointing)
+                {
+                    var (sum, _, count) = ActivationCheckpointing.Backward(_model, group[micro], 1.0 / normaliser, _adapter.Dropout);
+                    lossSum += sum;
+                    tokens += count;
+                }
+                else
+                {
+                    var (sum, _, count) = CausalLmLoss.Sum(_model, group[micro]);
+                    (sum / normaliser).backward();
+                    lossSum += sum.item<float>();
+                    tokens += count;
+                }
             }
             catch (Exception e) when (TrainingOutOfMemoryException.Matches(e))
             {

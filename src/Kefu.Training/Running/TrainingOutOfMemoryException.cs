@@ -17,6 +17,7 @@ public sealed class TrainingOutOfMemoryException : Exception
     internal static TrainingOutOfMemoryException For(Exception e, TrainingRecipe recipe, int longestSample) => new(
         $"Out of memory at batch size {recipe.BatchSize} with samples up to {longestSample} tokens. Lower batch_size " +
         $"(keep the effective batch by raising gradient_accumulation, e.g. --batch-size {Math.Max(1, recipe.BatchSize / 2)} " +
-        $"--accumulation {recipe.GradientAccumulation * 2}), use --dtype bfloat16, lower the LoRA rank or target fewer modules, " +
+        $"--accumulation {recipe.GradientAccumulation * 2}), use --dtype bfloat16, " +
+        (recipe.GradientCheckpointing ? "" : "add --gradient-checkpointing, ") + "lower the LoRA rank or target fewer modules, " +
         $"or rebuild the dataset with a smaller --cutoff. ({e.Message.Split('\n')[0]})", e);
 }

@@ -28,6 +28,12 @@ public sealed record TrainingRecipe
     [JsonPropertyName("max_grad_norm")] public double MaxGradNorm { get; init; } = 1.0;
     [JsonPropertyName("seed")] public long Seed { get; init; } = 42;
 
+    /// <summary>
+    /// Recompute each decoder layer in the backward pass instead of keeping its activations (see
+    /// <see cref="ActivationCheckpointing"/>): less memory for longer samples or larger batches, one more forward pass.
+    /// </summary>
+    [JsonPropertyName("gradient_checkpointing")] public bool GradientCheckpointing { get; init; }
+
     /// <summary>Evaluate every N optimizer steps (0: only at the end).</summary>
     [JsonPropertyName("eval_every")] public int EvalEvery { get; init; } = 50;
 

@@ -34,6 +34,21 @@ public sealed class TrainAndMergeCommandTests
     }
 
     [Fact]
+    public async Task Train_WithGradientCheckpointing_TrainsAndRecordsItInTheRecipe()
+    {
+        using var temp = new TempDirectory();
+        WriteTinyModel(temp.File("model"));
+        WriteDataset(temp.File("data"), vocabSize: 64);
+
+        var (exit, output) = await CliRun.RunAsync("train", "--model", temp.File("model"), "--data", temp.File("data"), "--out", temp.File("out"),
+            "--gradient-checkpointing", "--rank", "4", "--batch-size", "2", "--accumulation", "1", "--max-steps", "2");
+
+        exit.ShouldBe(0, output);
+        File.ReadAllText(temp.File("out/recipe.json")).ShouldContain("\"gradient_checkpointing\": true");
+        File.Exists(temp.File("out/adapter_model.safetensors")).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Train_UnknownTargetModule_FailsWithTheChoices()
     {
         using var temp = new TempDirectory();

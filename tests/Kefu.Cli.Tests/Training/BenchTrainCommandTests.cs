@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Kefu.Model.Configuration;
+using Kefu.Model.Modules;
+using Kefu.Model.Runtime;
+using Kefu.Cli.Tests.Model;
+using Kefu.Testing;
+
+namespace Kefu.Cli.Tests.Training;
+
+public sealed class BenchTrainCommandTests
+{
+    [Fact]
+    public async Task BenchTrain_TinyModel_PrintsTokensFlopsMfuAndMemoryForBothCheckpointingModes()
+    {
+        using var temp = new TempDirectory();
+        var config = new Qwen2Config
+        {
+            VocabSize = 64, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeadsRaw = 2,
+            MaxPositionEmbeddings = 128, TieWordEmbeddings = true, SlidingWindow = null, MaxWindowLayers = null,
+        };
+        using (var model = new Qwen2ForCausalLM(config))
+        {
+            Qwen2WeightInit.Initialize(model, seed: 3, std: 0.2);
+            ModelFolder.Save(model, temp.File("model"));
+        }
+
+        var (exit, output) = await CliRun.RunAsync("bench", "train", "--model", temp.File("model"), "--seq", "16", "--batch-size", "2", "--steps", "1",
+            "--rank", "4", "--json", temp.File("bench.json"));
+
+        exit.ShouldBe(0, output);
+        foreach (var field in new[] { "checkpointing on", "checkpointing off", "training tokens/s", "model FLOPs per step", "GEMM FLOP/s", "MFU", "peak memory (RSS)" })
+            output.ShouldContain(field);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp.File("bench.json")));
+        var runs = json.RootElement.EnumerateArray().ToList();
+        runs.Count.ShouldBe(2);
+        foreach (var run in runs)
+        {
+            run.GetProperty("TokensPerSecond").GetDouble().ShouldBeGreaterThan(0);
+            run.GetProperty("GemmFlopsPerSecond").GetDouble().ShouldBeGreaterThan(0);
+            run.GetProperty("Mfu").GetDouble().ShouldBeInRange(0, 1.5);
+        }
+        // Same synthetic batches, same seed: the two modes train identically, only the memory/compute trade differs.
+        runs[0].GetProperty("FinalLoss").GetDouble().ShouldBe(runs[1].GetProperty("FinalLoss").GetDouble(), tolerance: 1e-4);
+        runs[0].GetProperty("FlopsPerStep").GetProperty("Recompute").GetDouble().ShouldBeGreaterThan(0);
+        runs[1].GetProperty("FlopsPerStep").GetProperty("Recompute").GetDouble().ShouldBe(0);
+    }
+}
