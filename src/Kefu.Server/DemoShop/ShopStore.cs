@@ -23,9 +23,15 @@ internal sealed class ShopStore
         var orders = ReadSeed(seedFile);
         var store = new ShopStore(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString());
         using var connection = store.Open();
+        // The journal mode is a property of the file and SQLite refuses to change it inside a transaction — which
+        // is what broke every restart on an existing shop.db.
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
         using var transaction = connection.BeginTransaction();
         Execute(connection, transaction, """
-            PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS orders (order_id TEXT PRIMARY KEY, document TEXT NOT NULL);
             DELETE FROM orders;
             """);
