@@ -1,6 +1,6 @@
 using System.ClientModel;
-using System.Text.Json;
 using Kefu.Server.Hosting;
+using Kefu.Service;
 using Kefu.Service.Diagnostics;
 using Kefu.Service.Responding;
 using Microsoft.Extensions.AI;
@@ -46,47 +46,14 @@ internal static class ChatBackendFactory
         return new ChatBackends(primary, primaryName, escalation);
     }
 
-    /// <summary>The OpenAI API root of a server: its URL with <c>/v1</c> appended when the path lacks it.</summary>
-    public static Uri ApiRoot(Uri url)
-    {
-        var path = url.AbsolutePath.TrimEnd('/');
-        return path.EndsWith("/v1", StringComparison.Ordinal)
-            ? new Uri(url.GetLeftPart(UriPartial.Authority) + path + "/")
-            : new Uri(url.GetLeftPart(UriPartial.Authority) + path + "/v1/");
-    }
-
     private static async Task<(IChatClient Client, string Model)> CreateOpenAiCompatibleAsync(
         Uri url, string? model, string? apiKey, CancellationToken cancellationToken)
     {
-        var root = ApiRoot(url);
-        model ??= await DiscoverModelAsync(root, apiKey, cancellationToken).ConfigureAwait(false);
+        var root = OpenAiCompatibleServer.ApiRoot(url);
+        model ??= await OpenAiCompatibleServer.DiscoverModelAsync(root, apiKey, "model backend", "--backend-model", cancellationToken).ConfigureAwait(false);
         var client = new OpenAIClient(
             new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "unused" : apiKey),
             new OpenAIClientOptions { Endpoint = root, NetworkTimeout = TimeSpan.FromMinutes(2) });
         return (client.GetChatClient(model).AsIChatClient(), model);
-    }
-
-    private static async Task<string> DiscoverModelAsync(Uri root, string? apiKey, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(root, "models"));
-        if (!string.IsNullOrEmpty(apiKey))
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
-        try
-        {
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            var models = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
-            if (models.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array && data.GetArrayLength() > 0
-                && data[0].TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } name)
-            {
-                return name;
-            }
-            throw new InvalidOperationException($"{root}models lists no model; name one with --backend-model.");
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
-        {
-            throw new InvalidOperationException($"Cannot ask {root}models which model to use ({e.Message}); is the backend running? Or name the model with --backend-model.", e);
-        }
     }
 }

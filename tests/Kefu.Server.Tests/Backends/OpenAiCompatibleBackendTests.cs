@@ -1,4 +1,3 @@
-using Kefu.Server.Backends;
 using Kefu.Server.Tests.Support;
 
 namespace Kefu.Server.Tests.Backends;
@@ -79,7 +78,7 @@ public sealed class OpenAiCompatibleBackendTests
     [InlineData("http://127.0.0.1:11434/v1/", "http://127.0.0.1:11434/v1/")]
     public void ApiRoot_AppendsV1WhenMissing(string url, string root)
     {
-        ChatBackendFactory.ApiRoot(new Uri(url)).ShouldBe(new Uri(root));
+        Kefu.Service.OpenAiCompatibleServer.ApiRoot(new Uri(url)).ShouldBe(new Uri(root));
     }
 
     [Fact]

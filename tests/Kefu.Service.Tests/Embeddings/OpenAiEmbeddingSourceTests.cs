@@ -52,5 +52,5 @@ public sealed class OpenAiEmbeddingSourceTests
     [InlineData("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1/")]
     [InlineData("http://host/api/v1/", "http://host/api/v1/")]
     public void ApiRoot_UrlWithOrWithoutV1_EndsInV1Slash(string url, string expected) =>
-        OpenAiEmbeddingSource.ApiRoot(new Uri(url)).ToString().ShouldBe(expected);
+        Kefu.Service.OpenAiCompatibleServer.ApiRoot(new Uri(url)).ToString().ShouldBe(expected);
 }
