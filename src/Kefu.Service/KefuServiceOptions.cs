@@ -58,6 +58,15 @@ public sealed class KefuServiceOptions
     /// <summary>The guardrails: word lists, and when a safety event hands the conversation to a person.</summary>
     public Guarding.GuardrailOptions Guardrails { get; set; } = new();
 
+    /// <summary>
+    /// The shop's own policy sentences, added to an order reply by the order's status (for example, for 待发货, when
+    /// paid orders ship). Shop configuration, not code: without it the reply states only the order's own facts.
+    /// </summary>
+    public Dictionary<string, string> OrderStatusNotes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How a customer finds their order number, told when the assistant asks for it; null: a generic hint.</summary>
+    public string? OrderIdHint { get; set; }
+
     /// <summary>Product names of the catalog, for recognising the product a customer mentions.</summary>
     public List<string> ProductNames { get; set; } = [];
 }

@@ -56,7 +56,7 @@ public static class ServiceCollectionExtensions
         AddGuardrails(services);
         services.AddSingleton<ToolRegistry>();
         services.AddSingleton<TurnRouter>();
-        services.AddSingleton<OrderDesk>();
+        services.AddSingleton(sp => new OrderDesk(sp.GetRequiredService<ToolRegistry>(), sp.GetRequiredService<ReplyTemplates>(), sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value));
         services.AddSingleton<RetrievalResponder>();
         services.AddSingleton<ModelResponder>();
         services.AddSingleton<DialogueManager>();

@@ -59,6 +59,7 @@ public static class DemoSetup
         var configureService = options.ConfigureService;
         var systemPrompt = TrainingSystemPrompt(samples);
         var lexicon = Path.Combine(samples, "safety", "lexicon.json");
+        var policies = ShopPolicies.Load(Path.Combine(samples, "shop.json"));
         options.ConfigureService = service =>
         {
             // The demo's word lists, unless the caller names others (configureService runs after this).
@@ -69,6 +70,12 @@ public static class DemoSetup
             service.HumanServiceHours = HumanServiceHours;
             service.SystemPrompt = systemPrompt;
             service.ProductNames = [.. shop.ProductNames];
+            if (policies is not null)
+            {
+                service.OrderIdHint = policies.OrderIdHint;
+                foreach (var (status, note) in policies.OrderStatusNotes)
+                    service.OrderStatusNotes[status] = note;
+            }
             configureService?.Invoke(service);
         };
     }

@@ -11,7 +11,7 @@ namespace Kefu.Service.Responding;
 /// refund reason, new address), asks the customer to confirm a refund before requesting it, calls the tools and
 /// puts their results in words. It also carries out refunds a customer confirms after a model prepared them.
 /// </summary>
-public sealed partial class OrderDesk(ToolRegistry tools)
+public sealed partial class OrderDesk(ToolRegistry tools, ReplyTemplates templates, KefuServiceOptions options)
 {
     private const string QueryOrder = "query_order";
     private const string TrackLogistics = "track_logistics";
@@ -29,7 +29,7 @@ public sealed partial class OrderDesk(ToolRegistry tools)
         if (orderId is null)
         {
             session.Pending = new PendingAction(tool, new Dictionary<string, string>(), SlotNames.OrderId);
-            return ResponderReply.Answered(ReplyTemplates.AskOrderId(action));
+            return ResponderReply.Answered(templates.AskOrderId(action));
         }
         session.Slots[SlotNames.OrderId] = orderId;
         switch (action)
@@ -94,8 +94,8 @@ public sealed partial class OrderDesk(ToolRegistry tools)
         }
         var text = result.Data switch
         {
-            OrderInfo order => OrderReplyTemplates.Order(order),
-            TrackingInfo tracking => OrderReplyTemplates.Tracking(tracking),
+            OrderInfo order => OrderReplyTemplates.Order(order, options.OrderStatusNotes),
+            TrackingInfo tracking => OrderReplyTemplates.Tracking(tracking, options.OrderStatusNotes),
             RefundReceipt receipt => OrderReplyTemplates.Refund(receipt),
             AddressChangeReceipt change => OrderReplyTemplates.AddressChanged(change),
             _ => result.ToModelJson(),
@@ -110,7 +110,7 @@ public sealed partial class OrderDesk(ToolRegistry tools)
             return new ResponderReply(OrderReplyTemplates.Failure(QueryOrder, result, orderId), [], [record], Resolved: result.Outcome != ToolOutcome.Unavailable);
         var blocked = order.Status switch
         {
-            "待付款" => $"订单 {orderId} 还未付款，不需要退款；不想要的话可以不付款，30分钟后订单会自动关闭。",
+            "待付款" => $"订单 {orderId} 还未付款，不需要退款；不想要的话不付款即可，不会扣款。",
             "已取消" => $"订单 {orderId} 已经取消，不需要再申请退款。",
             "退款中" => $"订单 {orderId} 已经在退款中了：{order.Refund?.Progress ?? "正在处理"}。",
             "已退款" => $"订单 {orderId} 已经退款完成，款项已原路退回。",

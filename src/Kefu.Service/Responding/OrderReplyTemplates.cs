@@ -9,7 +9,9 @@ public static class OrderReplyTemplates
 {
     private const int ShownTrackingEvents = 3;
 
-    public static string Order(OrderInfo order)
+    /// <param name="order">The order as the order system reported it.</param>
+    /// <param name="statusNotes">The shop's policy sentences by status (<see cref="KefuServiceOptions.OrderStatusNotes"/>).</param>
+    public static string Order(OrderInfo order, IReadOnlyDictionary<string, string> statusNotes)
     {
         var text = new StringBuilder();
         ReplyTemplates.Line(text, $"订单 {order.OrderId} 当前状态：{order.Status}。");
@@ -21,29 +23,33 @@ public static class OrderReplyTemplates
             ReplyTemplates.Line(text, $"收货地址：{order.Address}");
         var hint = order.Status switch
         {
-            "待付款" => "订单还未付款，下单30分钟内未付款会自动关闭，请尽快完成支付。",
-            "待发货" => "订单已付款，正在等待仓库发货：16:00前付款当天发货，之后付款次日发货。发货前可以修改地址或取消订单。",
+            "待付款" => "订单还未付款。",
+            "待发货" => "订单已付款，正在等待仓库发货。",
             "已发货" when order.Shipment is { Carrier: { } carrier, TrackingNo: { } number } => $"已由{carrier}发出，运单号 {number}，需要的话我可以帮您查看物流进度。",
-            "已签收" => "订单已签收。如商品有问题，签收次日起7天内可申请无理由退货（需不影响二次销售），15天内质量问题可退换。",
-            "已取消" => (order.CancelReason is { Length: > 0 } reason ? $"取消原因：{reason}。" : "")
-                + (order.PaidAt is null ? "下单后30分钟内未付款的订单会自动关闭，如还需要可以重新下单。" : ""),
+            "已签收" => "订单已签收。",
+            "已取消" => order.CancelReason is { Length: > 0 } reason ? $"取消原因：{reason}。" : "",
             "退款中" => order.Refund is { } refund ? $"退款进度：{refund.Progress ?? "处理中"}（{refund.Type}，原因：{refund.Reason}）。" : "",
             "已退款" => order.Refund is { } done ? $"退款{(done.Amount is { } amount ? ReplyTemplates.Money(amount) : "")}已原路退回{(done.CompletedAt is { } at ? $"（{ReplyTemplates.Time(at)}完成）" : "")}。" : "",
             _ => "",
         };
+        // The shop's rules for this status (dispatch times, return windows…) come from its configuration.
+        if (statusNotes.TryGetValue(order.Status, out var note) && note.Length > 0)
+            hint += note;
         if (hint.Length > 0)
             text.Append(hint);
         return text.ToString().TrimEnd();
     }
 
-    public static string Tracking(TrackingInfo tracking)
+    /// <param name="tracking">The tracking information as the order system reported it.</param>
+    /// <param name="statusNotes">The shop's policy sentences by status (<see cref="KefuServiceOptions.OrderStatusNotes"/>).</param>
+    public static string Tracking(TrackingInfo tracking, IReadOnlyDictionary<string, string> statusNotes)
     {
         if (tracking.Carrier is null || tracking.Events.Count == 0)
         {
             return tracking.Status switch
             {
                 "待付款" => $"订单 {tracking.OrderId} 还未付款，付款后才会安排发货。",
-                "待发货" => $"订单 {tracking.OrderId} 还未发货，暂时没有物流信息。16:00前付款当天发货，之后付款次日发货，发货后即可查看物流。",
+                "待发货" => $"订单 {tracking.OrderId} 还未发货，暂时没有物流信息，发货后即可查看物流。{statusNotes.GetValueOrDefault("待发货")}",
                 "已取消" => $"订单 {tracking.OrderId} 已取消，没有物流信息。",
                 _ => $"订单 {tracking.OrderId} 暂时没有物流信息（订单状态：{tracking.Status}）。",
             };

@@ -69,11 +69,11 @@ public sealed class ReplyTemplates(KefuServiceOptions options)
         _ => $"您目前排在第{position}位，前面还有{position - 1}位顾客。",
     };
 
-    public static string AskOrderId(OrderAction action) =>
-        $"请提供您的订单号（ORD加5位数字，例如ORD12345，可以在App“我的订单”里查看），我马上帮您{ActionWords(action)}。";
+    public string AskOrderId(OrderAction action) =>
+        $"请提供您的订单号（{options.OrderIdHint ?? "可以在“我的订单”里查看"}），我马上帮您{ActionWords(action)}。";
 
     public static string AskRefundReason(string orderId) =>
-        $"好的，请问订单 {orderId} 申请退款的原因是什么？（例如：7天无理由不想要了、质量问题无法开机、商品破损等）";
+        $"好的，请问订单 {orderId} 申请退款的原因是什么？（例如：不想要了、质量问题无法开机、商品破损等）";
 
     public static string AskNewAddress(string orderId) =>
         $"好的，请告诉我订单 {orderId} 的新收货地址（省、市、区和详细门牌号）。";

@@ -24,6 +24,15 @@ public sealed class ChatApiTests(DemoServerFixture fixture) : IClassFixture<Demo
     }
 
     [Fact]
+    public async Task Chat_UnshippedDemoOrder_CarriesTheDemoShopsDispatchRuleFromShopJson()
+    {
+        var reply = await Json.PostAsync(Server.Http, "chat", new { message = "查一下订单ORD12348的状态" });
+
+        reply.GetProperty("tool_calls")[0].GetProperty("name").GetString().ShouldBe("query_order");
+        reply.GetProperty("reply").GetString()!.ShouldContain("16:00前付款当天发货"); // samples/ecommerce/shop.json
+    }
+
+    [Fact]
     public async Task Chat_OrderNumberGivenTwoTurnsEarlier_IsTrackedThroughTheShopApi()
     {
         var first = await Json.PostAsync(Server.Http, "chat", new { message = "你好，我的订单是ORD12354" });
