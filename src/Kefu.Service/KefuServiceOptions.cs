@@ -64,6 +64,12 @@ public sealed class KefuServiceOptions
     /// </summary>
     public Dictionary<string, string> OrderStatusNotes { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The shop's order-number format as a .NET regex (matched case-insensitively as a whole token, e.g. <c>ORD\d{5}</c>);
+    /// null: 2–6 letters followed by 5–20 digits.
+    /// </summary>
+    public string? OrderIdPattern { get; set; }
+
     /// <summary>How a customer finds their order number, told when the assistant asks for it; null: a generic hint.</summary>
     public string? OrderIdHint { get; set; }
 

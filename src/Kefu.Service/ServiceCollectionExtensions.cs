@@ -52,11 +52,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<SessionLocks>();
         services.AddSingleton(sp => new ReplyTemplates(sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value));
-        services.AddSingleton(sp => new SlotExtractor(sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value.ProductNames));
+        services.AddSingleton(sp =>
+        {
+            var service = sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value;
+            return new SlotExtractor(service.ProductNames, service.OrderIdPattern);
+        });
         AddGuardrails(services);
         services.AddSingleton<ToolRegistry>();
         services.AddSingleton<TurnRouter>();
-        services.AddSingleton(sp => new OrderDesk(sp.GetRequiredService<ToolRegistry>(), sp.GetRequiredService<ReplyTemplates>(), sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value));
+        services.AddSingleton(sp => new OrderDesk(sp.GetRequiredService<ToolRegistry>(), sp.GetRequiredService<SlotExtractor>(), sp.GetRequiredService<ReplyTemplates>(), sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value));
         services.AddSingleton<RetrievalResponder>();
         services.AddSingleton<ModelResponder>();
         services.AddSingleton<DialogueManager>();

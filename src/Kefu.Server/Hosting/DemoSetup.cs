@@ -73,6 +73,7 @@ public static class DemoSetup
             if (policies is not null)
             {
                 service.OrderIdHint = policies.OrderIdHint;
+                service.OrderIdPattern = policies.OrderIdPattern;
                 foreach (var (status, note) in policies.OrderStatusNotes)
                     service.OrderStatusNotes[status] = note;
             }

@@ -5,11 +5,14 @@ namespace Kefu.Server.Hosting;
 
 /// <summary>
 /// A shop's own rules as the assistant states them (samples/ecommerce/shop.json for the demo): how customers find
-/// their order number, and the policy sentences added to order replies by status. Data, so another enterprise's
+/// their order number and what it looks like, and the policy sentences added to order replies by status. Data, so another enterprise's
 /// rules never come out of Kefu's code.
 /// </summary>
 public sealed record ShopPolicies
 {
+    [JsonPropertyName("order_id_pattern")]
+    public string? OrderIdPattern { get; init; }
+
     [JsonPropertyName("order_id_hint")]
     public string? OrderIdHint { get; init; }
 

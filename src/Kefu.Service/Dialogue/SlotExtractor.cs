@@ -9,13 +9,26 @@ namespace Kefu.Service.Dialogue;
 /// </summary>
 public sealed partial class SlotExtractor
 {
+    /// <summary>
+    /// Order numbers when the shop names no format: 2–6 letters then 5–20 digits (ORD12345, SO20241123001). Shops
+    /// whose numbers are digits only set <see cref="KefuServiceOptions.OrderIdPattern"/>.
+    /// </summary>
+    public const string DefaultOrderIdPattern = @"[a-z]{2,6}\d{5,20}";
+
     private readonly List<(string Key, string Product)> _productKeys;
+    private readonly Regex _orderId;
 
     /// <param name="productNames">The catalog's product names. A product is recognised by its full name or by
     /// any tail of a Chinese part of it two characters or longer ("空气炸锅" for "青禾可视空气炸锅 5L"), the way
     /// customers shorten names.</param>
-    public SlotExtractor(IEnumerable<string> productNames)
+    /// <param name="orderIdPattern">The shop's order-number format as a .NET regex (matched case-insensitively, as
+    /// a whole token); null: <see cref="DefaultOrderIdPattern"/>.</param>
+    public SlotExtractor(IEnumerable<string> productNames, string? orderIdPattern = null)
     {
+        ArgumentNullException.ThrowIfNull(productNames);
+        // Lookarounds rather than \b: in .NET a Chinese character is a word character, so "订单ORD12345" has no \b.
+        _orderId = new Regex($"(?<![a-z0-9])(?:{orderIdPattern ?? DefaultOrderIdPattern})(?![a-z0-9])",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
         _productKeys = [];
         foreach (var name in productNames.Distinct(StringComparer.Ordinal))
         {
@@ -35,8 +48,8 @@ public sealed partial class SlotExtractor
     {
         var slots = new Dictionary<string, string>(StringComparer.Ordinal);
         var normalized = SearchText.Normalize(message);
-        if (OrderId().Match(normalized) is { Success: true } order)
-            slots[SlotNames.OrderId] = order.Value.ToUpperInvariant();
+        if (FindOrderId(message) is { } order)
+            slots[SlotNames.OrderId] = order;
         if (Phone().Match(normalized) is { Success: true } phone)
             slots[SlotNames.Phone] = phone.Value;
         if (TrackingNumber().Match(normalized) is { Success: true } tracking)
@@ -47,13 +60,17 @@ public sealed partial class SlotExtractor
         return slots;
     }
 
-    /// <summary>The order number in a text, upper-cased, or null.</summary>
-    public static string? FindOrderId(string text) =>
-        OrderId().Match(SearchText.Normalize(text)) is { Success: true } match ? match.Value.ToUpperInvariant() : null;
-
-    // Lookarounds rather than \b: in .NET a Chinese character is a word character, so "订单ORD12345" has no \b.
-    [GeneratedRegex(@"(?<![a-z0-9])ord\d{5}(?!\d)", RegexOptions.IgnoreCase)]
-    private static partial Regex OrderId();
+    /// <summary>The order number in a text, upper-cased, or null; a tracking number is never taken for one.</summary>
+    public string? FindOrderId(string text)
+    {
+        var normalized = SearchText.Normalize(text);
+        for (var match = _orderId.Match(normalized); match.Success; match = match.NextMatch())
+        {
+            if (!TrackingNumber().IsMatch(match.Value))
+                return match.Value.ToUpperInvariant();
+        }
+        return null;
+    }
 
     [GeneratedRegex(@"(?<!\d)1[3-9]\d{9}(?!\d)")]
     private static partial Regex Phone();

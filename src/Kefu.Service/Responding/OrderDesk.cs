@@ -11,7 +11,7 @@ namespace Kefu.Service.Responding;
 /// refund reason, new address), asks the customer to confirm a refund before requesting it, calls the tools and
 /// puts their results in words. It also carries out refunds a customer confirms after a model prepared them.
 /// </summary>
-public sealed partial class OrderDesk(ToolRegistry tools, ReplyTemplates templates, KefuServiceOptions options)
+public sealed partial class OrderDesk(ToolRegistry tools, SlotExtractor slots, ReplyTemplates templates, KefuServiceOptions options)
 {
     private const string QueryOrder = "query_order";
     private const string TrackLogistics = "track_logistics";
@@ -25,7 +25,7 @@ public sealed partial class OrderDesk(ToolRegistry tools, ReplyTemplates templat
         var tool = ToolFor(action);
         if (!tools.Contains(tool))
             return ResponderReply.Unanswered(ReplyTemplates.NoOrderSystem());
-        var orderId = SlotExtractor.FindOrderId(message) ?? session.Slots.GetValueOrDefault(SlotNames.OrderId);
+        var orderId = slots.FindOrderId(message) ?? session.Slots.GetValueOrDefault(SlotNames.OrderId);
         if (orderId is null)
         {
             session.Pending = new PendingAction(tool, new Dictionary<string, string>(), SlotNames.OrderId);
@@ -69,7 +69,7 @@ public sealed partial class OrderDesk(ToolRegistry tools, ReplyTemplates templat
         {
             case null when RouterRules.Affirmation().IsMatch(text):
                 return await ExecuteAsync(session, pending.Tool, arguments, cancellationToken).ConfigureAwait(false);
-            case SlotNames.OrderId when SlotExtractor.FindOrderId(text) is not null:
+            case SlotNames.OrderId when slots.FindOrderId(text) is not null:
                 return await StartAsync(session, message, ActionFor(pending.Tool), cancellationToken).ConfigureAwait(false);
             case "reason" when text.Length > 0:
                 var reason = text.Length > MaxReasonCharacters ? text[..MaxReasonCharacters] : text;

@@ -19,6 +19,7 @@ namespace Kefu.Service.Routing;
 public sealed partial class TurnRouter(
     IKnowledgeBase knowledgeBase,
     IOptions<KefuServiceOptions> options,
+    SlotExtractor slots,
     ChatBackends backends,
     ServiceMetrics metrics,
     ILogger<TurnRouter> logger)
@@ -57,7 +58,7 @@ public sealed partial class TurnRouter(
         var best = hits.Count == 0 ? 0 : hits[0].Confidence;
         var score = best.ToString("F2", CultureInfo.InvariantCulture);
         var threshold = options.Value.AnswerThreshold.ToString("F2", CultureInfo.InvariantCulture);
-        var orderInMessage = SlotExtractor.FindOrderId(text) is not null;
+        var orderInMessage = slots.FindOrderId(text) is not null;
         var orderKnown = orderInMessage || session.Slots.ContainsKey(SlotNames.OrderId);
 
         if (RouterRules.ChangeAddress().Match(text) is { Success: true } address && (orderInMessage || !RouterRules.HowTo().IsMatch(text)))

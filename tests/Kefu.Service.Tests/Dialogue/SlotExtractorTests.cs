@@ -4,7 +4,8 @@ namespace Kefu.Service.Tests.Dialogue;
 
 public sealed class SlotExtractorTests
 {
-    private readonly SlotExtractor _extractor = new(["青禾可视空气炸锅 5L", "青禾声波电动牙刷 T1", "电动牙刷替换刷头 4支装"]);
+    // The demo shop's catalog and order-number format (samples/ecommerce/shop.json).
+    private readonly SlotExtractor _extractor = new(["青禾可视空气炸锅 5L", "青禾声波电动牙刷 T1", "电动牙刷替换刷头 4支装"], orderIdPattern: @"ORD\d{5}");
 
     [Fact]
     public void Extract_OrderNumberInsideChineseText_IsFoundAndUpperCased()
@@ -40,5 +41,23 @@ public sealed class SlotExtractorTests
     public void Extract_NothingStated_IsEmpty()
     {
         _extractor.Extract("你好").ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("我的订单ORD12345到哪了", "ORD12345")]
+    [InlineData("单号 so20241123001", "SO20241123001")]
+    [InlineData("运单号ZTO731204568812还没动", null)]
+    [InlineData("手机13800001234", null)]
+    public void FindOrderId_WithTheDefaultFormat_TakesLetterDigitTokensButNotTrackingOrPhoneNumbers(string text, string? expected) =>
+        new SlotExtractor([]).FindOrderId(text).ShouldBe(expected);
+
+    [Fact]
+    public void FindOrderId_WithTheShopsOwnFormat_FindsDigitOnlyOrderNumbersAndIgnoresOthers()
+    {
+        var extractor = new SlotExtractor([], orderIdPattern: @"\d{16}");
+
+        extractor.FindOrderId("订单号2026112312345678，帮我查一下").ShouldBe("2026112312345678");
+        extractor.FindOrderId("我的订单ORD12345").ShouldBeNull();
+        extractor.Extract("订单号2026112312345678")[SlotNames.OrderId].ShouldBe("2026112312345678");
     }
 }
