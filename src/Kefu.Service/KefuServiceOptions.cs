@@ -70,6 +70,13 @@ public sealed class KefuServiceOptions
     /// </summary>
     public string? OrderIdPattern { get; set; }
 
+    /// <summary>
+    /// The shop's tool definitions (OpenAI format, like samples/ecommerce/tools.json): its own descriptions and
+    /// argument schemas — e.g. its order-number pattern — for the built-in tools of the same names; null: the built-in,
+    /// shop-neutral definitions.
+    /// </summary>
+    public string? ToolDefinitionsPath { get; set; }
+
     /// <summary>How a customer finds their order number, told when the assistant asks for it; null: a generic hint.</summary>
     public string? OrderIdHint { get; set; }
 

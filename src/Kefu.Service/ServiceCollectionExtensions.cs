@@ -58,7 +58,14 @@ public static class ServiceCollectionExtensions
             return new SlotExtractor(service.ProductNames, service.OrderIdPattern);
         });
         AddGuardrails(services);
-        services.AddSingleton<ToolRegistry>();
+        services.AddSingleton(sp =>
+        {
+            // The shop's own tool descriptions and argument formats, when it has a tools file, over the built-in ones.
+            IReadOnlyList<ITool> tools = [.. sp.GetServices<ITool>()];
+            if (sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value.ToolDefinitionsPath is { } toolsFile)
+                tools = ShopDescribedTool.Apply(tools, toolsFile);
+            return new ToolRegistry(tools, sp.GetRequiredService<ServiceMetrics>(), sp.GetRequiredService<ILogger<ToolRegistry>>());
+        });
         services.AddSingleton<TurnRouter>();
         services.AddSingleton(sp => new OrderDesk(sp.GetRequiredService<ToolRegistry>(), sp.GetRequiredService<SlotExtractor>(), sp.GetRequiredService<ReplyTemplates>(), sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value));
         services.AddSingleton<RetrievalResponder>();

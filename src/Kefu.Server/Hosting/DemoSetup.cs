@@ -70,6 +70,9 @@ public static class DemoSetup
             service.HumanServiceHours = HumanServiceHours;
             service.SystemPrompt = systemPrompt;
             service.ProductNames = [.. shop.ProductNames];
+            var tools = Path.Combine(samples, "tools.json");
+            if (File.Exists(tools))
+                service.ToolDefinitionsPath = tools;
             if (policies is not null)
             {
                 service.OrderIdHint = policies.OrderIdHint;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kefu.Service.Tests.Support;
 using Kefu.Service.Tools;
 using Kefu.Service.Tools.Shop;
 
@@ -6,7 +7,8 @@ namespace Kefu.Service.Tests.Tools;
 
 public sealed class ToolArgumentValidatorTests
 {
-    private static readonly JsonElement RefundSchema = new RequestRefundTool(new ShopApiClient(new HttpClient())).ParametersSchema;
+    // The demo shop's own request_refund schema (samples/ecommerce/tools.json: ORD + 5 digits, a reason length, a type enum).
+    private static readonly JsonElement RefundSchema = DemoRefundSchema();
 
     [Fact]
     public void Validate_CompleteArguments_HasNoErrors()
@@ -45,4 +47,11 @@ public sealed class ToolArgumentValidatorTests
     }
 
     private static List<string> Errors(string json) => ToolArgumentValidator.Validate(RefundSchema, JsonDocument.Parse(json).RootElement);
+
+    private static JsonElement DemoRefundSchema()
+    {
+        var client = new ShopApiClient(new HttpClient());
+        ITool[] builtIn = [new QueryOrderTool(client), new TrackLogisticsTool(client), new RequestRefundTool(client), new ChangeAddressTool(client)];
+        return ShopDescribedTool.Apply(builtIn, DemoShopData.Require("tools.json")).Single(t => t.Name == "request_refund").ParametersSchema;
+    }
 }

@@ -11,8 +11,7 @@ public sealed class ChangeAddressTool(ShopApiClient client) : ITool
           "properties": {
             "order_id": {
               "type": "string",
-              "description": "需要修改地址的订单号，格式为ORD加5位数字，例如ORD12345",
-              "pattern": "^ORD\\d{5}$"
+              "description": "需要修改地址的订单号"
             },
             "new_address": {
               "type": "string",

@@ -11,8 +11,7 @@ public sealed class QueryOrderTool(ShopApiClient client) : ITool
           "properties": {
             "order_id": {
               "type": "string",
-              "description": "订单号，格式为ORD加5位数字，例如ORD12345",
-              "pattern": "^ORD\\d{5}$"
+              "description": "订单号"
             }
           },
           "required": [
@@ -24,7 +23,7 @@ public sealed class QueryOrderTool(ShopApiClient client) : ITool
 
     public string Name => "query_order";
 
-    public string Description => "查询青禾优选订单的详细信息，返回订单状态（待付款/待发货/已发货/已签收/已取消/退款中/已退款）、商品明细、实付金额、付款时间和收货地址。顾客询问订单状态、金额或商品时使用。";
+    public string Description => "查询订单的详细信息，返回订单状态（待付款/待发货/已发货/已签收/已取消/退款中/已退款）、商品明细、实付金额、付款时间和收货地址。顾客询问订单状态、金额或商品时使用。";
 
     public JsonElement ParametersSchema => Schema;
 

@@ -11,8 +11,7 @@ public sealed class RequestRefundTool(ShopApiClient client) : ITool
           "properties": {
             "order_id": {
               "type": "string",
-              "description": "需要退款的订单号，格式为ORD加5位数字，例如ORD12345",
-              "pattern": "^ORD\\d{5}$"
+              "description": "需要退款的订单号"
             },
             "reason": {
               "type": "string",

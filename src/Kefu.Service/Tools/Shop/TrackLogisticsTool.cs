@@ -11,8 +11,7 @@ public sealed class TrackLogisticsTool(ShopApiClient client) : ITool
           "properties": {
             "order_id": {
               "type": "string",
-              "description": "订单号，格式为ORD加5位数字，例如ORD12345",
-              "pattern": "^ORD\\d{5}$"
+              "description": "订单号"
             }
           },
           "required": [
