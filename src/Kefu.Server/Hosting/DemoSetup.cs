@@ -47,6 +47,8 @@ public static class DemoSetup
     public static void Apply(KefuServerOptions options, string samples, DemoShopHost shop)
     {
         options.KnowledgePaths.Add(Path.Combine(samples, "knowledge"));
+        if (options.QuickReplies.Count == 0)
+            options.QuickReplies.AddRange(["退货运费谁出？", "几点前下单当天发货？", "怎么开发票？", "会员有什么优惠？"]);
         var faq = Path.Combine(samples, "data", "faq.csv");
         if (File.Exists(faq))
             options.KnowledgePaths.Add(faq);
@@ -82,6 +84,20 @@ public static class DemoSetup
             }
             configureService?.Invoke(service);
         };
+    }
+
+    /// <summary>The demo's agent console account: an admin, so the demo shows the dashboard too.</summary>
+    public const string DemoAgentName = "demo";
+
+    /// <summary>
+    /// Adds the demo agent account with a password made up for this run, and returns the password (kefu serve --demo
+    /// prints it). Only the hash is kept.
+    /// </summary>
+    public static string AddDemoAgent(KefuServerOptions options)
+    {
+        var password = "qh-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+        options.AgentAccounts.Add(new Auth.AgentAccount(DemoAgentName, "客服小青", Auth.AgentPasswords.Hash(password), Admin: true));
+        return password;
     }
 
     /// <summary>
