@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Kefu.Service.Embeddings;
 using Kefu.Service.Knowledge;
+using Kefu.Storage.Postgres;
 
 namespace Kefu.Cli.Commands;
 
@@ -9,7 +10,8 @@ namespace Kefu.Cli.Commands;
 /// <c>kefu kb import PATH... [--data-dir DIR] [--embeddings URL]</c>: Markdown, FAQ CSV and JSONL into the knowledge
 /// base, while a server using the same data folder keeps running (it sees the change at its next search);
 /// <c>kefu kb search QUERY</c>: what the assistant would find, with confidences. With <c>--embeddings</c>, chunks
-/// are embedded at import and search is hybrid (BM25 + embeddings, fused by RRF).
+/// are embedded at import and search is hybrid (BM25 + embeddings, fused by RRF). With <c>--database</c> (or
+/// $KEFU_DATABASE), the knowledge base is the PostgreSQL one that replicas share.
 /// </summary>
 internal static class KbCommands
 {
@@ -67,22 +69,27 @@ internal static class KbCommands
     private static Option<string?> DataDirectory() =>
         new("--data-dir") { Description = $"Folder holding knowledge.db (default {ServeCommand.DefaultDataDirectory()})" };
 
+    private static Option<string?> Database() =>
+        new("--database") { Description = "PostgreSQL connection string of the servers' shared knowledge base (default: $KEFU_DATABASE, else knowledge.db in --data-dir)" };
+
     private static Command Import()
     {
         var paths = new Argument<string[]>("paths") { Description = "Files (.md, .csv, .jsonl) or folders", Arity = ArgumentArity.OneOrMore };
         var dataDir = DataDirectory();
+        var database = Database();
         var embeddings = EmbeddingsUrl();
         var embeddingsModel = EmbeddingsModel();
         var command = new Command("import", "Import knowledge files; a changed file replaces its old chunks, an unchanged one is skipped")
         {
-            paths, dataDir, embeddings, embeddingsModel,
+            paths, dataDir, embeddings, embeddingsModel, database,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             try
             {
-                var knowledgeBase = await OpenAsync(parseResult, dataDir, embeddings, embeddingsModel, new DenseCalibration(), cancellationToken).ConfigureAwait(false);
+                await using var opened = await OpenAsync(parseResult, dataDir, database, embeddings, embeddingsModel, new DenseCalibration(), cancellationToken).ConfigureAwait(false);
+                var (knowledgeBase, counters) = (opened.KnowledgeBase, opened.Counters);
                 var report = await new KnowledgeImporter(knowledgeBase).ImportAsync(parseResult.GetRequiredValue(paths), cancellationToken).ConfigureAwait(false);
                 foreach (var file in report.Imported)
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"imported  {file.Path}  ({file.Chunks} chunks)")).ConfigureAwait(false);
@@ -90,15 +97,16 @@ internal static class KbCommands
                     await output.WriteLineAsync($"unchanged {file}").ConfigureAwait(false);
                 var stats = await knowledgeBase.GetStatsAsync(cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"knowledge base: {stats.Sources} files, {stats.Chunks} chunks")).ConfigureAwait(false);
-                if (knowledgeBase.IsHybrid)
+                if (counters.IsHybrid)
                 {
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"embeddings: {knowledgeBase.EmbeddedTexts} chunks embedded, {knowledgeBase.EmbeddingFailures} failed calls")).ConfigureAwait(false);
+                        $"embeddings: {counters.EmbeddedTexts} chunks embedded, {counters.EmbeddingFailures} failed calls")).ConfigureAwait(false);
                 }
                 // Chunks left without vectors still answer by BM25, but the user asked for embeddings: say it failed.
-                return knowledgeBase.EmbeddingFailures > 0 ? 3 : 0;
+                return counters.EmbeddingFailures > 0 ? 3 : 0;
             }
-            catch (Exception e) when (e is KnowledgeFormatException or FileNotFoundException or InvalidOperationException)
+            catch (Exception e) when (e is KnowledgeFormatException or FileNotFoundException or InvalidOperationException or ArgumentException
+                or System.Data.Common.DbException)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"kefu: error: {e.Message}").ConfigureAwait(false);
                 return 1;
@@ -111,6 +119,7 @@ internal static class KbCommands
     {
         var query = new Argument<string>("query") { Description = "A customer's question" };
         var dataDir = DataDirectory();
+        var database = Database();
         var limit = new Option<int>("--limit") { Description = "How many chunks to show", DefaultValueFactory = _ => 3 };
         var embeddings = EmbeddingsUrl();
         var embeddingsModel = EmbeddingsModel();
@@ -118,7 +127,7 @@ internal static class KbCommands
         var equivalent = EmbeddingsEquivalent();
         var command = new Command("search", "Show the chunks a question finds, with their confidence (0–1)")
         {
-            query, dataDir, limit, embeddings, embeddingsModel, unrelated, equivalent,
+            query, dataDir, limit, embeddings, embeddingsModel, unrelated, equivalent, database,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -129,18 +138,19 @@ internal static class KbCommands
                 await error.WriteLineAsync($"kefu: error: {CalibrationError}").ConfigureAwait(false);
                 return 2;
             }
-            SqliteKnowledgeBase knowledgeBase;
+            OpenedKnowledgeBase opened;
             try
             {
-                knowledgeBase = await OpenAsync(parseResult, dataDir, embeddings, embeddingsModel, calibration, cancellationToken).ConfigureAwait(false);
+                opened = await OpenAsync(parseResult, dataDir, database, embeddings, embeddingsModel, calibration, cancellationToken).ConfigureAwait(false);
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or System.Data.Common.DbException)
             {
                 await error.WriteLineAsync($"kefu: error: {e.Message}").ConfigureAwait(false);
                 return 1;
             }
-            var hits = await knowledgeBase.SearchAsync(parseResult.GetRequiredValue(query), parseResult.GetValue(limit), cancellationToken).ConfigureAwait(false);
-            if (knowledgeBase.EmbeddingFailures > 0)
+            await using var _ = opened;
+            var hits = await opened.KnowledgeBase.SearchAsync(parseResult.GetRequiredValue(query), parseResult.GetValue(limit), cancellationToken).ConfigureAwait(false);
+            if (opened.Counters.EmbeddingFailures > 0)
                 await error.WriteLineAsync("kefu: warning: the embeddings server failed; these are BM25 results alone.").ConfigureAwait(false);
             if (hits.Count == 0)
                 await output.WriteLineAsync("no match").ConfigureAwait(false);
@@ -155,9 +165,9 @@ internal static class KbCommands
         return command;
     }
 
-    private static async Task<SqliteKnowledgeBase> OpenAsync(
-        ParseResult parseResult, Option<string?> dataDir, Option<Uri?> embeddings, Option<string?> embeddingsModel, DenseCalibration calibration,
-        CancellationToken cancellationToken)
+    private static async Task<OpenedKnowledgeBase> OpenAsync(
+        ParseResult parseResult, Option<string?> dataDir, Option<string?> database, Option<Uri?> embeddings, Option<string?> embeddingsModel,
+        DenseCalibration calibration, CancellationToken cancellationToken)
     {
         DenseRetrieval? dense = null;
         if (parseResult.GetValue(embeddings) is { } url)
@@ -165,8 +175,17 @@ internal static class KbCommands
             var source = await OpenAiEmbeddingSource.CreateAsync(url, parseResult.GetValue(embeddingsModel), apiKey: null, cancellationToken).ConfigureAwait(false);
             dense = new DenseRetrieval(source, calibration);
         }
+        var connectionString = parseResult.GetValue(database) is { Length: > 0 } given ? given
+            : Environment.GetEnvironmentVariable("KEFU_DATABASE") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        if (connectionString is not null)
+        {
+            var shared = PostgresDatabase.Open(connectionString);
+            var postgres = new PostgresKnowledgeBase(shared, dense: dense);
+            return new OpenedKnowledgeBase(postgres, postgres, shared);
+        }
         var path = Path.Combine(parseResult.GetValue(dataDir) ?? ServeCommand.DefaultDataDirectory(), "knowledge.db");
-        return SqliteKnowledgeBase.Open(path, dense: dense);
+        var sqlite = SqliteKnowledgeBase.Open(path, dense: dense);
+        return new OpenedKnowledgeBase(sqlite, sqlite, null);
     }
 
     private static string Shorten(string text)

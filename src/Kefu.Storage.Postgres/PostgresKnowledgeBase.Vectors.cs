@@ -1,0 +1,223 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Kefu.Storage.Postgres;
+
+/// <summary>
+/// Chunk embeddings in PostgreSQL (<c>kb_vectors.vector real[]</c>), as SqliteKnowledgeBase.Vectors keeps them in
+/// SQLite: a chunk whose text is unchanged keeps its vector on re-import; chunks imported without one (embeddings
+/// server down, another process importing without --embeddings) are filled in later. Nearest chunks are found
+/// exactly (cosine over every vector of the model, see <see cref="PostgresVectorIndex"/>), as the SQLite store does,
+/// or with pgvector's HNSW index when the database has the extension (<see cref="PgvectorSearch"/>).
+/// </summary>
+public sealed partial class PostgresKnowledgeBase
+{
+    private const int BackfillBatch = 256;
+    private readonly PgvectorSearch _pgvector = new();
+    private PostgresVectorIndex? _vectorIndex;
+    private long _checkedGeneration = -1;
+    private long _embeddedTexts;
+    private long _embeddingFailures;
+    private int _backfilling;
+
+    /// <summary>
+    /// Whether nearest-chunk search uses pgvector when the database has it (the default); false keeps the exact
+    /// in-process search (for comparing the two).
+    /// </summary>
+    public bool UseVectorExtension { get; init; } = true;
+
+    /// <summary>Chunk and query texts sent to the embedding source so far (by this instance).</summary>
+    public long EmbeddedTexts => Interlocked.Read(ref _embeddedTexts);
+
+    /// <summary>Embedding calls that failed, after which this instance went on with BM25 alone.</summary>
+    public long EmbeddingFailures => Interlocked.Read(ref _embeddingFailures);
+
+    public async Task<int> EmbedMissingAsync(CancellationToken cancellationToken)
+    {
+        if (_dense is null)
+            return 0;
+        var done = 0;
+        while (true)
+        {
+            var pending = await _database.RunAsync(async connection =>
+            {
+                await using var command = new NpgsqlCommand("""
+                    SELECT c.id, c.title, c.text FROM kb_chunks c
+                    LEFT JOIN kb_vectors v ON v.chunk_id = c.id AND v.model = @model
+                    WHERE v.chunk_id IS NULL ORDER BY c.id LIMIT @limit
+                    """, connection);
+                command.Parameters.AddWithValue("model", _dense.Source.ModelId);
+                command.Parameters.AddWithValue("limit", BackfillBatch);
+                var rows = new List<(long Id, string Text)>();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    rows.Add((reader.GetInt64(0), EmbeddedText(reader.GetString(1), reader.GetString(2))));
+                return rows;
+            }, cancellationToken).ConfigureAwait(false);
+            if (pending.Count == 0)
+                return done;
+            var vectors = await TryEmbedAsync(pending.ConvertAll(p => p.Text), "import", cancellationToken).ConfigureAwait(false);
+            if (vectors is null)
+                return done;
+            await _database.RunAsync(async connection =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var batch = new NpgsqlBatch(connection, transaction);
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    // The chunk may have been replaced meanwhile by another importer: then its vector is not wanted.
+                    var insert = new NpgsqlBatchCommand("""
+                        INSERT INTO kb_vectors (chunk_id, model, text_hash, dimensions, vector)
+                        SELECT @id, @model, @hash, @dimensions, @vector WHERE EXISTS (SELECT 1 FROM kb_chunks WHERE id = @id)
+                        ON CONFLICT (chunk_id) DO UPDATE SET model = excluded.model, text_hash = excluded.text_hash,
+                            dimensions = excluded.dimensions, vector = excluded.vector
+                        """);
+                    insert.Parameters.AddWithValue("id", pending[i].Id);
+                    insert.Parameters.AddWithValue("model", _dense.Source.ModelId);
+                    insert.Parameters.AddWithValue("hash", TextHash(pending[i].Text));
+                    insert.Parameters.AddWithValue("dimensions", vectors[i].Length);
+                    insert.Parameters.AddWithValue("vector", vectors[i]);
+                    batch.BatchCommands.Add(insert);
+                }
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await BumpGenerationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            done += pending.Count;
+        }
+    }
+
+    /// <summary>Vectors for a source's new chunks (null entries where none could be made); null when dense retrieval is off.</summary>
+    private async Task<PreparedVectors?> PrepareVectorsAsync(string sourceKey, IReadOnlyList<Service.Knowledge.KnowledgeChunk> chunks, CancellationToken cancellationToken)
+    {
+        if (_dense is null)
+            return null;
+        var hashes = chunks.Select(c => TextHash(EmbeddedText(c.Title, c.Text))).ToArray();
+        var known = await _database.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT v.text_hash, v.vector FROM kb_vectors v JOIN kb_chunks c ON c.id = v.chunk_id
+                WHERE c.source_key = @key AND v.model = @model
+                """, connection);
+            command.Parameters.AddWithValue("key", sourceKey);
+            command.Parameters.AddWithValue("model", _dense.Source.ModelId);
+            var found = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                found.TryAdd(reader.GetString(0), reader.GetFieldValue<float[]>(1));
+            return found;
+        }, cancellationToken).ConfigureAwait(false);
+        var vectors = hashes.Select(h => known.GetValueOrDefault(h)).ToArray();
+        var missing = Enumerable.Range(0, chunks.Count).Where(i => vectors[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            var embedded = await TryEmbedAsync(missing.ConvertAll(i => EmbeddedText(chunks[i].Title, chunks[i].Text)), "import", cancellationToken).ConfigureAwait(false);
+            for (var j = 0; embedded is not null && j < missing.Count; j++)
+                vectors[missing[j]] = embedded[j];
+        }
+        return new PreparedVectors(_dense.Source.ModelId, hashes, vectors);
+    }
+
+    private async Task InsertVectorsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, PreparedVectors vectors, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (vectors.Vectors[i] is not { } vector)
+                continue;
+            var insert = new NpgsqlBatchCommand("INSERT INTO kb_vectors (chunk_id, model, text_hash, dimensions, vector) VALUES (@id, @model, @hash, @dimensions, @vector)");
+            insert.Parameters.AddWithValue("id", ids[i]);
+            insert.Parameters.AddWithValue("model", vectors.Model);
+            insert.Parameters.AddWithValue("hash", vectors.Hashes[i]);
+            insert.Parameters.AddWithValue("dimensions", vector.Length);
+            insert.Parameters.AddWithValue("vector", vector);
+            batch.BatchCommands.Add(insert);
+        }
+        if (batch.BatchCommands.Count > 0)
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<float[]?> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
+        (await TryEmbedAsync([query], "query", cancellationToken).ConfigureAwait(false))?[0];
+
+    private async Task<IReadOnlyList<float[]>?> TryEmbedAsync(List<string> texts, string stage, CancellationToken cancellationToken)
+    {
+        var dense = _dense!;
+        try
+        {
+            var vectors = await dense.Source.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
+            if (vectors.Count != texts.Count)
+                throw new InvalidDataException($"{vectors.Count} vectors for {texts.Count} texts");
+            Interlocked.Add(ref _embeddedTexts, texts.Count);
+            return vectors;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Whatever broke (server down, timeout, malformed reply), the customer is still answered by BM25.
+            Interlocked.Increment(ref _embeddingFailures);
+            _denseMetrics?.Failed(stage);
+            LogEmbeddingFailed(stage, dense.Source.ModelId, e.Message);
+            return null;
+        }
+    }
+
+    private async Task<PostgresVectorIndex> GetVectorIndexAsync(NpgsqlConnection connection, long generation, long documentCount, CancellationToken cancellationToken)
+    {
+        var model = _dense!.Source.ModelId;
+        if (Volatile.Read(ref _vectorIndex) is { } current && current.Generation == generation && current.Model == model)
+            return current;
+        var index = await PostgresVectorIndex.LoadAsync(connection, generation, model, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _vectorIndex, index);
+        if (index.Count < documentCount)
+            StartBackfill();
+        return index;
+    }
+
+    /// <summary>Once per generation (pgvector path): starts the backfill when some chunks lack a vector of the model.</summary>
+    private async Task BackfillWhenIncompleteAsync(NpgsqlConnection connection, long generation, long documentCount, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _checkedGeneration, generation) == generation)
+            return;
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM kb_vectors WHERE model = @model", connection);
+        command.Parameters.AddWithValue("model", _dense!.Source.ModelId);
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! < documentCount)
+            StartBackfill();
+    }
+
+    /// <summary>Embeds, in the background, chunks that another process or replica imported without embeddings.</summary>
+    private void StartBackfill()
+    {
+        if (Interlocked.Exchange(ref _backfilling, 1) == 1)
+            return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await EmbedMissingAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
+            {
+                LogBackfillFailed(e.Message);
+            }
+            finally
+            {
+                Volatile.Write(ref _backfilling, 0);
+            }
+        });
+    }
+
+    private static string EmbeddedText(string title, string text) => title + "\n" + text;
+
+    private static string TextHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedding ({Stage}) with {Model} failed, using BM25 alone: {Error}")]
+    private partial void LogEmbeddingFailed(string stage, string model, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Filling in missing chunk embeddings failed: {Error}")]
+    private partial void LogBackfillFailed(string error);
+
+    private sealed record PreparedVectors(string Model, string[] Hashes, float[]?[] Vectors);
+}

@@ -1,0 +1,3 @@
+using Kefu.Storage.Postgres.Tests.Support;
+
+[assembly: AssemblyFixture(typeof(SharedPostgresCluster))]
