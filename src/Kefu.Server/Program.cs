@@ -10,5 +10,8 @@ var app = await KefuServer.BuildAsync(new KefuServerOptions
     ApiKeys = [new ApiKey("default", key, Agent: true)],
     Urls = [configuration["Kefu:Urls"] ?? "http://127.0.0.1:5180"],
     KnowledgePaths = configuration.GetSection("Kefu:Knowledge").Get<List<string>>() ?? [],
+    DatabaseConnectionString = configuration["Kefu:Database:ConnectionString"],
+    BackendUrl = configuration["Kefu:BackendUrl"] is { Length: > 0 } backend ? new Uri(backend) : null,
+    BackendModel = configuration["Kefu:BackendModel"],
 });
 await app.RunAsync();

@@ -11,6 +11,7 @@ internal static class BenchCommands
         var bench = new Command("bench", "Measure performance.");
         bench.Subcommands.Add(BenchGenerateCommand.Create());
         bench.Subcommands.Add(BenchTrainCommand.Create());
+        bench.Subcommands.Add(BenchLoadCommand.Create());
         return bench;
     }
 }

@@ -32,6 +32,10 @@ internal static class ServeCommand
         var backendKey = new Option<string?>("--backend-key") { Description = "API key of --backend" };
         var escalation = KbCommands.UrlOption("--escalation-backend", "Larger OpenAI-compatible model for turns after an unanswered one");
         var model = new Option<string?>("--model") { Description = "Qwen2 model folder to run in-process (instead of --backend)" };
+        var adapter = new Option<string?>("--adapter")
+        {
+            Description = "LoRA adapter merged into --model; a kefu learn adapters folder (with registry.json) serves its current version",
+        };
         var dtype = ModelCliOptions.DType();
         var device = ModelCliOptions.Device();
         var knowledge = new Option<string[]>("--knowledge") { Description = "Knowledge files or folders to import at start (repeatable)" };
@@ -45,12 +49,26 @@ internal static class ServeCommand
         var embeddingsModel = KbCommands.EmbeddingsModel();
         var embeddingsUnrelated = KbCommands.EmbeddingsUnrelated();
         var embeddingsEquivalent = KbCommands.EmbeddingsEquivalent();
+        var database = new Option<string?>("--database")
+        {
+            Description = "PostgreSQL connection string for sessions, the conversation log, the agent queue and knowledge, shared by replicas "
+                + "(default: $KEFU_DATABASE, else SQLite files in --data-dir)",
+        };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per API key", DefaultValueFactory = _ => 120 };
+        var learnConfig = new Option<string?>("--learn-config") { Description = "Run the daily learning loop inside the server with this learn.json (kefu learn)" };
+        var keysFile = new Option<string?>("--keys-file") { Description = "API keys file from 'kefu keys add' (SHA-256 digests only); its active keys are accepted" };
+        var corsOrigins = new Option<string[]>("--cors-origin") { Description = "Web origin whose pages may call the API, e.g. https://shop.example.com (repeatable)" };
+        var agents = new Option<string?>("--agents")
+        {
+            Description = "Agent console accounts: JSON [{name, display_name, password_hash, admin}] (hashes from 'kefu agents hash-password'; demo: a demo account)",
+        };
         var command = new Command("serve", "Run the customer-service server: POST /chat, OpenAI-compatible /v1, /healthz, /readyz, /metrics")
         {
-            demo, urls, dataDir, apiKeys, backend, backendModel, backendKey, escalation, model, dtype, device, knowledge, shop, samples, rate, lexicon,
-            embeddings, embeddingsModel, embeddingsUnrelated, embeddingsEquivalent,
+            demo, urls, dataDir, apiKeys, backend, backendModel, backendKey, escalation, model, adapter, dtype, device, knowledge, shop, samples, rate, lexicon, agents,
+            embeddings, embeddingsModel, embeddingsUnrelated, embeddingsEquivalent, database, learnConfig,
         };
+        command.Options.Add(keysFile);
+        command.Options.Add(corsOrigins);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -61,7 +79,7 @@ internal static class ServeCommand
             var keys = parseResult.GetValue(apiKeys) is { Length: > 0 } given ? given.ToList()
                 : Environment.GetEnvironmentVariable("KEFU_API_KEY") is { Length: > 0 } fromEnvironment ? [fromEnvironment] : [];
             string? generatedKey = null;
-            if (keys.Count == 0)
+            if (keys.Count == 0 && parseResult.GetValue(keysFile) is null)
             {
                 if (!listen.All(IsLoopback))
                 {
@@ -82,6 +100,8 @@ internal static class ServeCommand
                 EscalationBackendUrl = parseResult.GetValue(escalation),
                 KnowledgePaths = [.. parseResult.GetValue(knowledge) ?? []],
                 RequestsPerMinutePerKey = parseResult.GetValue(rate),
+                DatabaseConnectionString = parseResult.GetValue(database) is { Length: > 0 } databaseGiven ? databaseGiven
+                    : Environment.GetEnvironmentVariable("KEFU_DATABASE") is { Length: > 0 } databaseFromEnvironment ? databaseFromEnvironment : null,
             };
             if (KbCommands.Calibration(parseResult, embeddingsUnrelated, embeddingsEquivalent) is not { } calibration)
             {
@@ -103,6 +123,9 @@ internal static class ServeCommand
             }
             if (parseResult.GetValue(shop) is { } shopAddress)
                 options.ConfigureShop = s => s.BaseAddress = shopAddress;
+            options.ApiKeysFile = parseResult.GetValue(keysFile);
+            options.CorsOrigins = [.. parseResult.GetValue(corsOrigins) ?? []];
+            string? demoAgentPassword = null;
 
             DemoShopHost? demoShop = null;
             LocalModel? local = null;
@@ -118,6 +141,17 @@ internal static class ServeCommand
                     }
                     demoShop = await DemoSetup.StartShopAsync(samplesDirectory, dataDirectory, cancellationToken).ConfigureAwait(false);
                     DemoSetup.Apply(options, samplesDirectory, demoShop);
+                    if (parseResult.GetValue(agents) is null)
+                        demoAgentPassword = DemoSetup.AddDemoAgent(options);
+                }
+                if (parseResult.GetValue(agents) is { } agentsFile)
+                {
+                    if (!File.Exists(agentsFile))
+                    {
+                        await error.WriteLineAsync($"kefu: error: agents file {agentsFile} not found.").ConfigureAwait(false);
+                        return 2;
+                    }
+                    options.AgentAccounts.AddRange(Kefu.Server.Auth.AgentAccountsFile.Load(agentsFile));
                 }
                 if (parseResult.GetValue(model) is { } modelDirectory)
                 {
@@ -128,17 +162,33 @@ internal static class ServeCommand
                     var client = local.CreateChatClient();
                     options.Backends = new ChatBackends(client, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory))), null);
                     options.TokenCounter = new DelegateTokenCounter(local.Tokenizer.CountTokens);
+                    if (parseResult.GetValue(adapter) is { } adapterPath)
+                    {
+                        // Merged once at start (as kefu chat --adapter): serving costs nothing per token over the base model.
+                        var serving = Kefu.Learning.Promotion.AdapterRegistry.ServingPath(adapterPath);
+                        using var lora = Kefu.Model.Lora.LoraAdapter.Load(local.Model, serving);
+                        lora.Merge();
+                        lora.Detach();
+                        await output.WriteLineAsync($"Adapter {serving} merged.").ConfigureAwait(false);
+                    }
                 }
 
+                if (parseResult.GetValue(learnConfig) is { } learnPath)
+                    Kefu.Learning.Hosting.LearningHosting.Configure(options, Kefu.Learning.LearningConfig.Load(learnPath));
                 await using var app = await KefuServer.BuildAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                await PrintBannerAsync(output, app, options, demoShop, generatedKey).ConfigureAwait(false);
+                await PrintBannerAsync(output, app, options, demoShop, generatedKey, demoAgentPassword).ConfigureAwait(false);
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                 return 0;
             }
-            catch (Exception e) when (e is InvalidOperationException or IOException or InvalidDataException or ArgumentException)
+            catch (Exception e) when (e is InvalidOperationException or IOException or InvalidDataException or ArgumentException or Kefu.Model.Lora.LoraFormatException)
             {
                 await error.WriteLineAsync($"kefu: error: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                await error.WriteLineAsync($"kefu: error: the database (--database) cannot be used: {e.Message}").ConfigureAwait(false);
                 return 1;
             }
             finally
@@ -161,16 +211,21 @@ internal static class ServeCommand
         Uri.TryCreate(url, UriKind.Absolute, out var uri)
         && (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address)));
 
-    private static async Task PrintBannerAsync(TextWriter output, WebApplication app, KefuServerOptions options, DemoShopHost? shop, string? generatedKey)
+    private static async Task PrintBannerAsync(
+        TextWriter output, WebApplication app, KefuServerOptions options, DemoShopHost? shop, string? generatedKey, string? demoAgentPassword)
     {
         var root = app.Urls.First().TrimEnd('/');
         var backends = app.Services.GetRequiredService<ChatBackends>();
         var mode = backends.Primary is null ? "retrieval-only (no model: answers from the knowledge base)" : $"model {backends.PrimaryName}";
         var dense = app.Services.GetService<DenseRetrieval>();
         var search = dense is null ? "BM25" : $"hybrid: BM25 + embeddings {dense.Source.ModelId} (RRF)";
-        var key = generatedKey ?? options.ApiKeys[0].Key;
+        // Keys from a keys file are known only by their digests.
+        var key = generatedKey ?? (options.ApiKeys[0].Key is { Length: > 0 } given ? given : "YOUR_KEY");
         await output.WriteLineAsync($"""
             Kefu is serving {(shop is null ? "" : DemoSetup.ShopName + ", ")}{mode}
+              Customer chat {root}/   (embed on a shop page: <script src="{root}/widget.js"></script>; example {root}/demo-shop.html)
+              Agent console {root}/agent
+              Dashboard     {root}/dashboard
               Chat API      POST {root}/chat
               OpenAI API    {root}/v1  (POST /v1/chat/completions, GET /v1/models)
               Health        {root}/healthz  {root}/readyz
@@ -179,6 +234,10 @@ internal static class ServeCommand
             """).ConfigureAwait(false);
         if (shop is not null)
             await output.WriteLineAsync($"  Demo shop API {shop.BaseAddress}api/orders/ORD12345").ConfigureAwait(false);
+        if (demoAgentPassword is not null)
+            await output.WriteLineAsync($"  Agent sign-in {DemoSetup.DemoAgentName} / {demoAgentPassword}  (admin; made up for this run)").ConfigureAwait(false);
+        else if (options.AgentAccounts.Count == 0)
+            await output.WriteLineAsync("  Agent sign-in no accounts (give --agents FILE)").ConfigureAwait(false);
         var note = generatedKey is null ? "" : "  (generated for this run; set one with --api-key)";
         await output.WriteLineAsync($$"""
               API key       {{key}}{{note}}

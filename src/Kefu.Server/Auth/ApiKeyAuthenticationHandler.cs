@@ -24,7 +24,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         foreach (var key in Options.Keys)
         {
-            if (!CryptographicOperations.FixedTimeEquals(digest, SHA256.HashData(Encoding.UTF8.GetBytes(key.Key))))
+            // Configured keys are held as digests (keys files store nothing else), compared in constant time.
+            if (!CryptographicOperations.FixedTimeEquals(digest, key.Digest))
                 continue;
             var claims = new List<Claim> { new(ClaimTypes.Name, key.Name) };
             if (key.Agent)

@@ -53,7 +53,9 @@ internal static class ChatBackendFactory
         model ??= await OpenAiCompatibleServer.DiscoverModelAsync(root, apiKey, "model backend", "--backend-model", cancellationToken).ConfigureAwait(false);
         var client = new OpenAIClient(
             new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "unused" : apiKey),
-            new OpenAIClientOptions { Endpoint = root, NetworkTimeout = TimeSpan.FromMinutes(2) });
+            // One quick retry for a blip; a backend that keeps failing is the circuit breaker's (Resilience/), not
+            // three exponential retries' that would hold the customer for seconds before the fallback.
+            new OpenAIClientOptions { Endpoint = root, NetworkTimeout = TimeSpan.FromMinutes(2), RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 1) });
         return (client.GetChatClient(model).AsIChatClient(), model);
     }
 }

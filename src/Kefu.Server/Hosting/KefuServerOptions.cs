@@ -74,9 +74,55 @@ public sealed class KefuServerOptions
     /// <summary>Requests per minute each API key may make (with bursts up to the same number).</summary>
     public int RequestsPerMinutePerKey { get; set; } = 120;
 
+    /// <summary>People who sign in to the agent console (/agent) and, with <see cref="Auth.AgentAccount.Admin"/>, the dashboard.</summary>
+    public List<Auth.AgentAccount> AgentAccounts { get; set; } = [];
+
+    /// <summary>
+    /// Whether the public customer channel (the chat page, the widget and /api/customer) is open. It needs no API key:
+    /// a conversation's random id is its capability, and each client address is rate-limited.
+    /// </summary>
+    public bool CustomerChannel { get; set; } = true;
+
+    /// <summary>Customer messages per minute per client address on the public channel (reads get four times as many).</summary>
+    public int CustomerMessagesPerMinute { get; set; } = 20;
+
+    /// <summary>Questions offered as one-tap buttons in the customer chat.</summary>
+    public List<string> QuickReplies { get; set; } = [];
+
+    /// <summary>How often the agent queue is re-read for its live feed (changes made here are pushed at once).</summary>
+    public TimeSpan AgentQueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A keys file (<c>kefu keys add</c>) whose active keys are accepted besides <see cref="ApiKeys"/>; it holds only
+    /// the keys' SHA-256 digests. Re-read when it changes: added and revoked keys take effect within a second.
+    /// </summary>
+    public string? ApiKeysFile { get; set; }
+
+    /// <summary>Timeouts and circuit breaking for the model backends (see <see cref="Resilience.ModelResilienceOptions"/>).</summary>
+    public Resilience.ModelResilienceOptions ModelResilience { get; set; } = new();
+
+    /// <summary>
+    /// Web origins (scheme://host[:port]) whose pages may call the API from a browser, e.g. the shop site embedding the
+    /// chat widget; empty: no cross-origin calls.
+    /// </summary>
+    public List<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>
+    /// A PostgreSQL connection string (Npgsql format, e.g. <c>Host=db;Database=kefu;Username=kefu;Password=...</c>):
+    /// sessions, the conversation log, the agent queue and the knowledge base then live there, shared by every
+    /// replica. Null: the embedded SQLite files under <see cref="DataDirectory"/>.
+    /// </summary>
+    public string? DatabaseConnectionString { get; set; }
+
     /// <summary>Further settings of the brain (shop name, thresholds...).</summary>
     public Action<KefuServiceOptions>? ConfigureService { get; set; }
 
     /// <summary>The order system's address and call policy; no shop tools when unset.</summary>
     public Action<ShopApiOptions>? ConfigureShop { get; set; }
+
+    /// <summary>
+    /// The daily learning job (Kefu.Learning's DailyLearningJob, set by <c>kefu serve --learn-config</c>), built from the
+    /// server's services; null runs no job. A factory, because Kefu.Learning builds on the server, not the reverse.
+    /// </summary>
+    public Func<IServiceProvider, IHostedService>? DailyLearningJob { get; set; }
 }

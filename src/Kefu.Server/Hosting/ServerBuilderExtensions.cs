@@ -2,12 +2,16 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Kefu.Server.Api.Ui;
 using Kefu.Server.Auth;
+using Kefu.Server.Security;
 using Kefu.Service;
 using Kefu.Service.Diagnostics;
 using Kefu.Service.Embeddings;
 using Kefu.Service.Responding;
+using Kefu.Storage.Postgres;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kefu.Server.Hosting;
@@ -31,9 +35,22 @@ internal static class ServerBuilderExtensions
         // Framework chatter at warning level; the service's own decisions (routing reasons, tool calls) stay visible.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var services = builder.Services;
-        // Nothing here needs persistent data-protection keys (no cookies); keep them in memory rather than in ~/.aspnet.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        // Keys in memory rather than in ~/.aspnet: the only protected data is the agent sign-in cookie, and agents
+        // signing in again after a restart is cheaper than key files to guard. With a shared database, in the database.
+        var dataProtection = services.AddDataProtection().SetApplicationName("kefu");
+        if (options.DatabaseConnectionString is { Length: > 0 })
+        {
+            // Replicas on one database share the key ring there: a cookie from one replica is valid on all of them.
+            services.AddOptions<KeyManagementOptions>().Configure<PostgresDatabase>((keys, database) =>
+                keys.XmlRepository = new SharedKeyRepository(new PostgresKeyRing(database)));
+        }
+        else
+        {
+            dataProtection.UseEphemeralDataProtectionProvider();
+        }
         services.AddSingleton(options);
+        // Timeouts and a circuit per model, so a failing model costs a turn its fallback, not the customer a wait.
+        backends = Resilience.ModelResilience.Apply(services, options, backends);
         services.AddSingleton(backends);
         if (options.TokenCounter is { } tokenCounter)
             services.AddSingleton(tokenCounter);
@@ -45,7 +62,12 @@ internal static class ServerBuilderExtensions
             service.DataDirectory = options.DataDirectory;
             options.ConfigureService?.Invoke(service);
         }, options.ConfigureShop);
+        if (options.DatabaseConnectionString is { Length: > 0 } database)
+            services.AddKefuPostgres(database);
+        // A database that is restarting answers 503 + Retry-After, not 500.
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddProblemDetails();
+        services.AddKefuCors(options);
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -53,8 +75,10 @@ internal static class ServerBuilderExtensions
             json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
 
-        services.AddAuthentication(ApiKeyAuthenticationOptions.Scheme)
-            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationOptions.Scheme, o => o.Keys = options.ApiKeys);
+        // API keys, and the agent console's sign-in cookie (AgentSignIn picks one per request).
+        services.AddAuthentication(AgentSignIn.Scheme)
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationOptions.Scheme, o => o.Keys = new LiveApiKeys(options, TimeProvider.System))
+            .AddAgentSignIn();
         services.AddAuthorizationBuilder()
             .AddPolicy(AgentPolicy, policy => policy.RequireRole(ApiKeyAuthenticationOptions.AgentRole));
         services.AddRateLimiter(limiter =>
@@ -79,6 +103,9 @@ internal static class ServerBuilderExtensions
         services.AddSingleton<KnowledgeStartupImport>();
         services.AddHostedService(sp => sp.GetRequiredService<KnowledgeStartupImport>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        if (options.DailyLearningJob is { } learningJob)
+            services.AddHostedService(learningJob);
+        services.AddKefuUi(options);
         return builder;
     }
 

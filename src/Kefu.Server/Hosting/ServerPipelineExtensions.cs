@@ -1,4 +1,6 @@
 using Kefu.Server.Api;
+using Kefu.Server.Api.Ui;
+using Kefu.Server.Security;
 
 namespace Kefu.Server.Hosting;
 
@@ -11,6 +13,9 @@ internal static class ServerPipelineExtensions
         // Errors raised below the endpoints (413 from Kestrel's body limit, 400 from unreadable JSON) have no body;
         // this gives them a ProblemDetails one.
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseKefuCors(app.Services.GetRequiredService<KefuServerOptions>());
+        app.UseKefuUi();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -18,6 +23,7 @@ internal static class ServerPipelineExtensions
         app.MapChatApi();
         app.MapOpenAiApi();
         app.MapAgentApi();
+        app.MapKefuUi(app.Services.GetRequiredService<KefuServerOptions>());
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
