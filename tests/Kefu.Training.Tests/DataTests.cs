@@ -30,6 +30,21 @@ public sealed class DataTests
     }
 
     [Fact]
+    public void Open_ModelFolderWithoutTheTokenizerFiles_WarnsThatOnlyTheVocabularySizeWasChecked()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.File("data");
+        TrainingFixtures.WriteDataset(data, TrainingFixtures.FaqPairs(2, seed: 1), []);
+        File.WriteAllText(Path.Combine(data, "dataset.json"), """{"format": "kefu-sft/1", "tokenizer": {"vocab_size": 64, "files_sha256": {"vocab.json": "00", "merges.txt": "11"}}}""");
+        Directory.CreateDirectory(temp.File("model"));
+        var warnings = new List<string>();
+
+        SftDataset.Open(data, TrainingFixtures.Config(), temp.File("model"), warnings.Add).Train.Count.ShouldBe(2);
+
+        warnings.ShouldHaveSingleItem().ShouldContain("has none of the tokenizer files the dataset was rendered with (vocab.json, merges.txt)");
+    }
+
+    [Fact]
     public void Read_TokenOutsideVocabularyAndBadMask_NameFileLineAndField()
     {
         using var temp = new TempDirectory();

@@ -40,6 +40,26 @@ public sealed class ResumeTests
     }
 
     [Fact]
+    public void Resume_WithPacking_ContinuesTheUninterruptedLossCurveExactly()
+    {
+        using var temp = new TempDirectory();
+        TrainingFixtures.WriteModel(temp.File("model"));
+        TrainingFixtures.WriteDataset(temp.File("data"), TrainingFixtures.FaqPairs(10, seed: 1), TrainingFixtures.FaqPairs(3, seed: 2));
+        var packed = Recipe with { Packing = true, PackingLength = 24 };
+
+        var straight = Train(temp.File("model"), temp.File("data"), temp.File("straight"), maxSteps: null, resume: false, packed);
+        Train(temp.File("model"), temp.File("data"), temp.File("resumed"), maxSteps: 2, resume: false, packed);
+        var resumed = Train(temp.File("model"), temp.File("data"), temp.File("resumed"), maxSteps: null, resume: true, packed);
+
+        resumed.Steps.ShouldBe(straight.Steps);
+        straight.Steps.ShouldBeGreaterThan(3);
+        var expected = TrainingLog.Read(temp.File("straight/train_log.jsonl")).Where(e => e.Kind == "train").Select(e => (e.Step, e.Loss)).ToList();
+        var actual = TrainingLog.Read(temp.File("resumed/train_log.jsonl")).Where(e => e.Kind == "train").Select(e => (e.Step, e.Loss)).ToList();
+        actual.ShouldBe(expected);
+        File.ReadAllBytes(temp.File("resumed/adapter_model.safetensors")).ShouldBe(File.ReadAllBytes(temp.File("straight/adapter_model.safetensors")));
+    }
+
+    [Fact]
     public void Run_SameSeed_IsReproducibleAndWritesAdapterLogAndPlot()
     {
         using var temp = new TempDirectory();
@@ -56,9 +76,9 @@ public sealed class ResumeTests
         TrainingLog.Read(temp.File("a/train_log.jsonl")).Count(e => e.Kind == "eval").ShouldBe(2);
     }
 
-    private static TrainingSummary Train(string model, string data, string output, int? maxSteps, bool resume)
+    private static TrainingSummary Train(string model, string data, string output, int? maxSteps, bool resume, TrainingRecipe? recipe = null)
     {
-        using var run = TrainingRun.Open(model, data, output, Recipe, new TrainerOptions { MaxSteps = maxSteps, Resume = resume, Plot = !resume });
+        using var run = TrainingRun.Open(model, data, output, recipe ?? Recipe, new TrainerOptions { MaxSteps = maxSteps, Resume = resume, Plot = !resume });
         return run.Run(TestContext.Current.CancellationToken);
     }
 }

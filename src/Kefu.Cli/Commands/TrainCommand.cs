@@ -39,13 +39,15 @@ internal static class TrainCommand
         var evalEvery = new Option<int?>("--eval-every") { Description = "Evaluate every N steps" };
         var saveEvery = new Option<int?>("--save-every") { Description = "Checkpoint every N steps" };
         var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute decoder layers in the backward pass: less memory, about a third more compute" };
+        var packing = new Option<bool>("--packing") { Description = "Pack several samples per row (block-diagonal attention, no padding between them); --batch-size then counts packed rows" };
+        var packingLength = new Option<int?>("--packing-length") { Description = "Tokens per packed row (default: the dataset's cutoff)" };
         var dtype = ModelCliOptions.DType();
         var device = ModelCliOptions.Device();
         var threads = ModelCliOptions.Threads();
         var command = new Command("train", "Fine-tune a LoRA adapter on a `kefu data build` folder")
         {
             model, data, output, recipe, maxSteps, resume, lr, epochs, batch, accumulation, rank, alpha, dropout, targets, rslora, seed,
-            evalEvery, saveEvery, checkpointing, dtype, device, threads,
+            evalEvery, saveEvery, checkpointing, packing, packingLength, dtype, device, threads,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -72,6 +74,8 @@ internal static class TrainCommand
                     EvalEvery = parseResult.GetValue(evalEvery) ?? chosen.EvalEvery,
                     SaveEvery = parseResult.GetValue(saveEvery) ?? chosen.SaveEvery,
                     GradientCheckpointing = parseResult.GetValue(checkpointing) || chosen.GradientCheckpointing,
+                    Packing = parseResult.GetValue(packing) || parseResult.GetValue(packingLength) is not null || chosen.Packing,
+                    PackingLength = parseResult.GetValue(packingLength) ?? chosen.PackingLength,
                     Stages = rate is null ? chosen.Stages : chosen.Stages.Select(s => s with { LearningRate = rate.Value }).ToList(),
                     Lora = lora,
                 };
@@ -91,6 +95,7 @@ internal static class TrainCommand
                     type, target, warn: w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]"));
                 console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                     $"Recipe [bold]{Markup.Escape(chosen.Name)}[/]: {run.Data.Train.Count} train / {run.Data.Eval.Count} eval samples, {run.Adapter.Layers.Count} LoRA layers, {run.Adapter.ParameterCount:N0} trainable parameters, {run.Trainer.StageSteps().Sum()} steps."));
+                console.MarkupLine(Markup.Escape(TrainingBatchingText.Describe(run.Trainer)));
                 var summary = await view.RunAsync(run, cancellationToken).ConfigureAwait(false);
                 if (summary.Interrupted)
                 {

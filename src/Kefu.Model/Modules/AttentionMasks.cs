@@ -29,4 +29,21 @@ public static class AttentionMasks
         }
         return mask.unsqueeze(1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The mask of packed rows, [batch, 1, T, T]: causal within a sample and nothing across samples, so packed samples
+    /// never attend to each other (flash-attn varlen's semantics, as a mask). <paramref name="segmentIds"/> [batch, T]
+    /// says which sample each position belongs to; give padding a distinct negative id per position, so it sees only
+    /// itself and no row is fully masked.
+    /// </summary>
+    public static Tensor BlockDiagonalCausal(Tensor segmentIds)
+    {
+        ArgumentNullException.ThrowIfNull(segmentIds);
+        using var scope = NewDisposeScope();
+        var length = segmentIds.shape[1];
+        var positions = arange(length, ScalarType.Int64, segmentIds.device);
+        var causal = positions.unsqueeze(0).le(positions.unsqueeze(1)).unsqueeze(0);
+        var sameSample = segmentIds.unsqueeze(2).eq(segmentIds.unsqueeze(1));
+        return sameSample.logical_and(causal).unsqueeze(1).MoveToOuterDisposeScope();
+    }
 }

@@ -37,8 +37,11 @@ public sealed class Qwen2Attention : nn.Module, ILinearHost
 
     public IReadOnlyList<string> LinearNames { get; } = [nameof(q_proj), nameof(k_proj), nameof(v_proj), nameof(o_proj)];
 
-    /// <summary>hidden [B, T, hidden] → [B, T, hidden]. cos/sin [B, T, D]; mask [B, 1, T, keys] or null.</summary>
-    public Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layerIndex)
+    /// <summary>
+    /// hidden [B, T, hidden] → [B, T, hidden]. cos/sin [B, T, D]; mask [B, 1, T, keys] or null; <paramref name="packing"/>
+    /// (training on packed rows, no mask or cache): attention within each packed sample only.
+    /// </summary>
+    public Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layerIndex, PackedLayout? packing = null)
     {
         using var scope = NewDisposeScope();
         var batch = hidden.shape[0];
@@ -54,7 +57,13 @@ public sealed class Qwen2Attention : nn.Module, ILinearHost
 
         var groups = _heads / _kvHeads;
         Tensor attended;
-        if (mask is null && length > 1)
+        if (packing is not null)
+        {
+            if (mask is not null || cache is not null)
+                throw new ArgumentException("Packed rows take neither a mask nor a cache.", nameof(packing));
+            attended = packing.Attend(q, k, v, groups);
+        }
+        else if (mask is null && length > 1)
         {
             // Plain causal prefill: the kernel's own causal path needs no mask in memory (a 4k prompt's mask, folded
             // for grouped heads, would be hundreds of MB). Its mask is aligned top-left, so only from position 0.

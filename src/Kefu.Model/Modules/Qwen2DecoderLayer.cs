@@ -29,10 +29,11 @@ public sealed class Qwen2DecoderLayer : nn.Module
 
     public Qwen2Mlp Mlp => mlp;
 
-    public Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
+    /// <summary>One block over hidden [B, T, hidden]; <paramref name="packing"/> as <see cref="Qwen2Attention.forward"/>.</summary>
+    public Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, PackedLayout? packing = null)
     {
         using var scope = NewDisposeScope();
-        var attended = hidden + self_attn.forward(input_layernorm.call(hidden), cos, sin, mask, cache, _index);
+        var attended = hidden + self_attn.forward(input_layernorm.call(hidden), cos, sin, mask, cache, _index, packing);
         var output = attended + mlp.call(post_attention_layernorm.call(attended));
         return output.MoveToOuterDisposeScope();
     }

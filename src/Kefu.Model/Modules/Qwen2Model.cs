@@ -40,15 +40,16 @@ public sealed class Qwen2Model : nn.Module
     /// <summary>
     /// ids [B, T] at positions [B, T] → final hidden states [B, T, hidden]. <paramref name="mask"/> is the boolean
     /// [B, 1, T, keys] mask from <see cref="AttentionMasks"/> (null: nothing to mask). The cache, when given, is
-    /// read and extended by T positions.
+    /// read and extended by T positions. <paramref name="packing"/> (training on packed rows, without mask and cache)
+    /// keeps attention within each packed sample.
     /// </summary>
-    public Tensor forward(Tensor inputIds, Tensor positionIds, Tensor? mask, KvCache? cache)
+    public Tensor forward(Tensor inputIds, Tensor positionIds, Tensor? mask, KvCache? cache, PackedLayout? packing = null)
     {
         using var scope = NewDisposeScope();
         var hidden = embed_tokens.call(inputIds);
         var (cos, sin) = _rotary.forward(positionIds, hidden.dtype);
         foreach (var layer in _layerArray)
-            hidden = layer.forward(hidden, cos, sin, mask, cache);
+            hidden = layer.forward(hidden, cos, sin, mask, cache, packing);
         cache?.Advance((int)inputIds.shape[1]);
         return norm.call(hidden).MoveToOuterDisposeScope();
     }

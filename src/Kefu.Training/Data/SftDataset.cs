@@ -10,11 +10,12 @@ namespace Kefu.Training.Data;
 /// </summary>
 public sealed class SftDataset
 {
-    private SftDataset(string directory, IReadOnlyList<SftExample> train, IReadOnlyList<SftExample> eval)
+    private SftDataset(string directory, IReadOnlyList<SftExample> train, IReadOnlyList<SftExample> eval, int? cutoff)
     {
         Directory = directory;
         Train = train;
         Eval = eval;
+        Cutoff = cutoff;
     }
 
     public string Directory { get; }
@@ -23,26 +24,34 @@ public sealed class SftDataset
 
     public IReadOnlyList<SftExample> Eval { get; }
 
-    /// <summary>A dataset held in memory (tests, benchmarks).</summary>
-    public static SftDataset FromExamples(IReadOnlyList<SftExample> train, IReadOnlyList<SftExample>? eval = null) => new("(memory)", train, eval ?? []);
+    /// <summary>The longest sample <c>kefu data build</c> kept (its --cutoff), when dataset.json says: the default packing length.</summary>
+    public int? Cutoff { get; }
 
-    /// <summary>Opens <paramref name="directory"/> for a model of <paramref name="model"/> config whose folder is <paramref name="modelDirectory"/>.</summary>
-    public static SftDataset Open(string directory, Qwen2Config model, string? modelDirectory)
+    /// <summary>A dataset held in memory (tests, benchmarks).</summary>
+    public static SftDataset FromExamples(IReadOnlyList<SftExample> train, IReadOnlyList<SftExample>? eval = null, int? cutoff = null) =>
+        new("(memory)", train, eval ?? [], cutoff);
+
+    /// <summary>
+    /// Opens <paramref name="directory"/> for a model of <paramref name="model"/> config whose folder is
+    /// <paramref name="modelDirectory"/>; <paramref name="warn"/> hears when the tokenizer cannot be verified.
+    /// </summary>
+    public static SftDataset Open(string directory, Qwen2Config model, string? modelDirectory, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var manifest = Path.Combine(directory, "dataset.json");
         if (!File.Exists(manifest))
             throw new SftDatasetException($"{manifest}: file not found; --data must be a folder made by `kefu data build`.");
-        CheckManifest(manifest, model, modelDirectory);
+        var cutoff = CheckManifest(manifest, model, modelDirectory, warn);
         var train = SftJsonlReader.Read(Path.Combine(directory, "train.jsonl"), model.VocabSize);
         if (train.Count == 0)
             throw new SftDatasetException($"{Path.Combine(directory, "train.jsonl")}: has no samples.");
         var evalPath = Path.Combine(directory, "eval.jsonl");
         var eval = File.Exists(evalPath) ? SftJsonlReader.Read(evalPath, model.VocabSize) : [];
-        return new SftDataset(directory, train, eval);
+        return new SftDataset(directory, train, eval, cutoff);
     }
 
-    private static void CheckManifest(string path, Qwen2Config model, string? modelDirectory)
+    /// <summary>Checks the format and tokenizer; returns the cutoff when dataset.json has one.</summary>
+    private static int? CheckManifest(string path, Qwen2Config model, string? modelDirectory, Action<string>? warn)
     {
         using var document = ParseManifest(path);
         var root = document.RootElement;
@@ -55,19 +64,26 @@ public sealed class SftDataset
             throw new SftDatasetException($"{path}: field tokenizer.vocab_size: missing or not an integer.");
         if (vocabSize > model.VocabSize)
             throw new SftDatasetException($"{path}: field tokenizer.vocab_size: the dataset was rendered with a tokenizer of {vocabSize} tokens, but the model's vocabulary has {model.VocabSize}; rebuild the dataset with --tokenizer pointing at this model.");
+        int? cutoff = root.TryGetProperty("cutoff", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var tokens) && tokens > 0 ? tokens : null;
         if (modelDirectory is null || !tokenizer.TryGetProperty("files_sha256", out var hashes) || hashes.ValueKind != JsonValueKind.Object)
-            return;
+            return cutoff;
         // The same file names with different contents mean a different tokenizer: ids would mean other text.
+        var compared = 0;
         foreach (var entry in hashes.EnumerateObject())
         {
             var modelFile = Path.Combine(modelDirectory, entry.Name);
             if (!File.Exists(modelFile) || entry.Value.ValueKind != JsonValueKind.String)
                 continue;
+            compared++;
             using var stream = File.OpenRead(modelFile);
             var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
             if (!string.Equals(hash, entry.Value.GetString(), StringComparison.OrdinalIgnoreCase))
                 throw new SftDatasetException($"{path}: field tokenizer.files_sha256.{entry.Name}: the dataset was rendered with another tokenizer than the model's ({modelFile} differs); rebuild it with `kefu data build --tokenizer {modelDirectory}`.");
         }
+        // Only the vocabulary size was checked: a different tokenizer of no more tokens would train on ids that mean other text.
+        if (compared == 0 && hashes.EnumerateObject().Any())
+            warn?.Invoke($"{path}: the model folder {modelDirectory} has none of the tokenizer files the dataset was rendered with ({string.Join(", ", hashes.EnumerateObject().Select(e => e.Name))}), so only the vocabulary size could be checked; make sure the dataset was built with this model's tokenizer.");
+        return cutoff;
     }
 
     private static JsonDocument ParseManifest(string path)

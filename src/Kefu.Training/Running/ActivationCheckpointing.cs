@@ -23,7 +23,7 @@ public static class ActivationCheckpointing
     /// <c>(CausalLmLoss.Sum(...) * scale).backward()</c> would; returns the unscaled loss sum and the batch's target
     /// and token counts.
     /// </summary>
-    public static (double LossSum, int Targets, int Tokens) Backward(Qwen2ForCausalLM model, IReadOnlyList<SftExample> batch, double scale, LoraDropout? dropout)
+    public static (double LossSum, int Targets, int Tokens) Backward(Qwen2ForCausalLM model, IReadOnlyList<PackedSequence> batch, double scale, LoraDropout? dropout)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var scope = NewDisposeScope();
@@ -41,7 +41,7 @@ public static class ActivationCheckpointing
             {
                 inputs[i] = hidden;
                 dropoutStates[i] = dropout?.SaveState();
-                hidden = layers[i].forward(hidden, cos, sin, mask: null, cache: null);
+                hidden = layers[i].forward(hidden, cos, sin, mask: null, cache: null, prepared.Layout);
             }
         }
 
@@ -61,7 +61,7 @@ public static class ActivationCheckpointing
             var layerInput = i == 0 ? inputs[i] : inputs[i].requires_grad_(true);
             using (var layerScope = NewDisposeScope())
             {
-                var output = layers[i].forward(layerInput, cos, sin, mask: null, cache: null);
+                var output = layers[i].forward(layerInput, cos, sin, mask: null, cache: null, prepared.Layout);
                 output.backward([gradient]);
             }
             gradient.Dispose();

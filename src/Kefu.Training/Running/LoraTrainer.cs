@@ -11,7 +11,9 @@ namespace Kefu.Training.Running;
 /// Trains a LoRA adapter on rendered SFT samples. Each optimizer step takes gradient_accumulation micro-batches and
 /// divides their summed token losses by the number of target tokens in all of them together, so the gradient is the
 /// same as one big batch's (dividing each micro-batch by its own count, then averaging, weights short answers
-/// more — the bug several trainers shipped). Then clipping, the schedule's rate, AdamW.
+/// more — the bug several trainers shipped). Then clipping, the schedule's rate, AdamW. A micro-batch holds
+/// batch_size rows: one sample each, or with packing several samples each (<see cref="SequencePacking"/>), which
+/// train exactly as they would alone.
 /// </summary>
 public sealed class LoraTrainer
 {
@@ -34,7 +36,35 @@ public sealed class LoraTrainer
     }
 
     /// <summary>Optimizer steps each stage takes (before --max-steps).</summary>
-    public IReadOnlyList<int> StageSteps() => _recipe.EffectiveStages().Select(s => StepsPerEpoch(Examples(s).Count) * s.Epochs).ToList();
+    public IReadOnlyList<int> StageSteps() => _recipe.EffectiveStages().Select(s => StepsPerEpoch(Rows(Examples(s)).Count) * s.Epochs).ToList();
+
+    /// <summary>Tokens per packed row when the recipe packs: packing_length, else the dataset's cutoff, else its longest sample.</summary>
+    public int? PackingLength => _recipe.Packing ? PackCapacity() : null;
+
+    /// <summary>
+    /// The padding of every stage's first epoch, as the recipe batches it (<paramref name="packed"/> null) or
+    /// with packing forced on or off, to compare.
+    /// </summary>
+    public PaddingStatistics Padding(bool? packed = null)
+    {
+        var capacity = packed switch
+        {
+            null => PackingLength,
+            true => PackCapacity(),
+            false => null,
+        };
+        var stages = _recipe.EffectiveStages();
+        var samples = 0;
+        var batches = new List<IReadOnlyList<int>>();
+        for (var stageIndex = 0; stageIndex < stages.Count; stageIndex++)
+        {
+            var examples = Examples(stages[stageIndex]);
+            var rows = SequencePacking.Rows(examples, capacity);
+            samples += examples.Count;
+            batches.AddRange(Plan(rows, stageIndex, epoch: 0).Select(b => (IReadOnlyList<int>)b.Select(r => r.Length).ToList()));
+        }
+        return PaddingStatistics.Measure(samples, batches);
+    }
 
     public TrainingSummary Run(CancellationToken cancellationToken = default)
     {
@@ -61,7 +91,7 @@ public sealed class LoraTrainer
         for (var stageIndex = state.StageIndex; stageIndex < stages.Count && state.GlobalStep < totalSteps && !stoppedEarly; stageIndex++)
         {
             var stage = stages[stageIndex];
-            var examples = Examples(stage);
+            var rows = Rows(Examples(stage));
             var evalExamples = EvalExamples(stage);
             var schedule = LearningRateSchedule.Create(_recipe.Schedule, stage.LearningRate, stageSteps[stageIndex], _recipe.WarmupRatio);
             using var optimizer = new AdamW(_adapter.TrainableParameters(), _recipe.AdamBeta1, _recipe.AdamBeta2, _recipe.AdamEpsilon, _recipe.WeightDecay);
@@ -72,10 +102,10 @@ public sealed class LoraTrainer
 
             for (var epoch = state.Epoch; epoch < stage.Epochs && state.GlobalStep < totalSteps && !stoppedEarly; epoch++)
             {
-                var plan = LengthBucketedBatches.Plan(examples.Select(e => e.Length).ToList(), _recipe.BatchSize, _recipe.Seed + 1000L * stageIndex, epoch);
+                var plan = Plan(rows, stageIndex, epoch);
                 for (var next = state.NextBatch; next < plan.Count && state.GlobalStep < totalSteps; next += _recipe.GradientAccumulation)
                 {
-                    var group = plan.Skip(next).Take(_recipe.GradientAccumulation).Select(b => b.Select(i => examples[i]).ToList()).ToList();
+                    var group = plan.Skip(next).Take(_recipe.GradientAccumulation).ToList();
                     var (loss, gradNorm, tokens) = Step(group, state.GlobalStep);
                     var rate = schedule.At(state.StageStep);
                     optimizer.Step(rate);
@@ -138,7 +168,11 @@ public sealed class LoraTrainer
     /// Forward and backward over one accumulation group; returns the mean loss per target token over the whole group,
     /// the gradient norm before clipping, and the tokens processed.
     /// </summary>
-    internal (double Loss, double GradNorm, long Tokens) Step(IReadOnlyList<IReadOnlyList<SftExample>> group, int globalStep)
+    internal (double Loss, double GradNorm, long Tokens) Step(IReadOnlyList<IReadOnlyList<SftExample>> group, int globalStep) =>
+        Step(group.Select(batch => (IReadOnlyList<PackedSequence>)batch.Select(PackedSequence.Single).ToList()).ToList(), globalStep);
+
+    /// <inheritdoc cref="Step(IReadOnlyList{IReadOnlyList{SftExample}}, int)"/>
+    internal (double Loss, double GradNorm, long Tokens) Step(IReadOnlyList<IReadOnlyList<PackedSequence>> group, int globalStep)
     {
         _model.train();
         var parameters = _adapter.TrainableParameters();
@@ -209,6 +243,16 @@ public sealed class LoraTrainer
         log.Write(progress);
         _options.OnProgress?.Invoke(progress);
     }
+
+    private int PackCapacity() => _recipe.PackingLength > 0 ? _recipe.PackingLength : _data.Cutoff ?? _data.Train.Max(e => e.Length);
+
+    private IReadOnlyList<PackedSequence> Rows(IReadOnlyList<SftExample> examples) => SequencePacking.Rows(examples, PackingLength);
+
+    /// <summary>The epoch's micro-batches: rows shuffled by (seed, stage, epoch), grouped by length.</summary>
+    private List<IReadOnlyList<PackedSequence>> Plan(IReadOnlyList<PackedSequence> rows, int stageIndex, int epoch) =>
+        LengthBucketedBatches.Plan(rows.Select(r => r.Length).ToList(), _recipe.BatchSize, _recipe.Seed + 1000L * stageIndex, epoch)
+            .Select(batch => (IReadOnlyList<PackedSequence>)batch.Select(i => rows[i]).ToList())
+            .ToList();
 
     private List<SftExample> Examples(TrainingStage stage)
     {

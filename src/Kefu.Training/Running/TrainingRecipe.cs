@@ -34,6 +34,16 @@ public sealed record TrainingRecipe
     /// </summary>
     [JsonPropertyName("gradient_checkpointing")] public bool GradientCheckpointing { get; init; }
 
+    /// <summary>
+    /// Pack several samples into each row of up to <see cref="PackingLength"/> tokens (block-diagonal causal mask,
+    /// positions restarting per sample) instead of padding every row to the batch's longest sample. batch_size then
+    /// counts packed rows, so a step sees several times more samples: expect fewer steps per epoch.
+    /// </summary>
+    [JsonPropertyName("packing")] public bool Packing { get; init; }
+
+    /// <summary>Tokens per packed row (0: the dataset's cutoff from dataset.json).</summary>
+    [JsonPropertyName("packing_length")] public int PackingLength { get; init; }
+
     /// <summary>Evaluate every N optimizer steps (0: only at the end).</summary>
     [JsonPropertyName("eval_every")] public int EvalEvery { get; init; } = 50;
 
@@ -79,6 +89,7 @@ public sealed record TrainingRecipe
         Require(WarmupRatio is >= 0 and < 1, "warmup_ratio", $"must be in [0, 1), got {WarmupRatio}.");
         Require(WeightDecay >= 0, "weight_decay", $"must not be negative, got {WeightDecay}.");
         Require(MaxGradNorm >= 0, "max_grad_norm", $"must not be negative (0 disables clipping), got {MaxGradNorm}.");
+        Require(PackingLength >= 0, "packing_length", $"must not be negative (0: the dataset's cutoff), got {PackingLength}.");
         Require(EvalEvery >= 0 && SaveEvery >= 0, "eval_every/save_every", "must not be negative.");
         for (var i = 0; i < Stages.Count; i++)
         {

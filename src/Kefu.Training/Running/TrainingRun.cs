@@ -35,7 +35,7 @@ public sealed class TrainingRun : IDisposable
         recipe.Validate();
         var config = Kefu.Model.Configuration.Qwen2Config.Load(modelDirectory, warn);
         // Check the data before loading gigabytes of weights.
-        var data = SftDataset.Open(dataDirectory, config, modelDirectory);
+        var data = SftDataset.Open(dataDirectory, config, modelDirectory, warn);
         var model = ModelFolder.Load(modelDirectory, dtype, device, warn);
         try
         {

@@ -49,6 +49,25 @@ public sealed class TrainAndMergeCommandTests
     }
 
     [Fact]
+    public async Task Train_WithPacking_PacksSamplesIntoFewerRowsAndRecordsItInTheRecipe()
+    {
+        using var temp = new TempDirectory();
+        WriteTinyModel(temp.File("model"));
+        WriteDataset(temp.File("data"), vocabSize: 64);
+
+        // Six 12-token samples in rows of up to 36 tokens: two rows, so one step of batch 2 per epoch.
+        var (exit, output) = await CliRun.RunAsync("train", "--model", temp.File("model"), "--data", temp.File("data"), "--out", temp.File("out"),
+            "--packing-length", "36", "--rank", "4", "--batch-size", "2", "--accumulation", "1", "--epochs", "2");
+
+        exit.ShouldBe(0, output);
+        output.ShouldContain("Packing: 6 samples in 2 rows of up to 36 tokens");
+        output.ShouldContain("Done: 2 steps");
+        var recipe = File.ReadAllText(temp.File("out/recipe.json"));
+        recipe.ShouldContain("\"packing\": true");
+        recipe.ShouldContain("\"packing_length\": 36");
+    }
+
+    [Fact]
     public async Task Train_UnknownTargetModule_FailsWithTheChoices()
     {
         using var temp = new TempDirectory();
