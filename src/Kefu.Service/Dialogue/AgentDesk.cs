@@ -31,7 +31,12 @@ public sealed class AgentDesk(ISessionStore store, SessionLocks locks, TimeProvi
     public async Task<Session> AcceptAsync(string sessionId, string agent, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(agent);
-        if (!await store.TryClaimAsync(sessionId, agent, cancellationToken).ConfigureAwait(false))
+        bool claimed;
+        // Under the session's lock: a customer turn that read the session just before the claim would otherwise save
+        // its stale "waiting" state right after it and silently undo the claim (other replicas: the store's row check).
+        using (await locks.AcquireAsync(sessionId, cancellationToken).ConfigureAwait(false))
+            claimed = await store.TryClaimAsync(sessionId, agent, cancellationToken).ConfigureAwait(false);
+        if (!claimed)
         {
             var current = await GetAsync(sessionId, cancellationToken).ConfigureAwait(false);
             throw new SessionStateException(current.State == SessionState.Human
