@@ -25,9 +25,10 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+# Test projects run in parallel and may each install something: wait for the dpkg lock instead of failing.
 # Retry once after refreshing the package lists: a stale list names versions the mirror no longer has.
-if ! "${as_root[@]}" apt-get install -y --no-install-recommends chromium fonts-noto-cjk; then
-  "${as_root[@]}" apt-get update
-  "${as_root[@]}" apt-get install -y --no-install-recommends chromium fonts-noto-cjk
+if ! "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends chromium fonts-noto-cjk; then
+  "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 update
+  "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends chromium fonts-noto-cjk
 fi
 /usr/bin/chromium --version

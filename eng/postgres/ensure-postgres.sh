@@ -41,8 +41,8 @@ if [[ -z "$bin" ]]; then
     # The package would create and start a 'main' cluster; the tests make their own, so none is wanted.
     as_root mkdir -p /etc/postgresql-common
     echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends postgresql >&2
     bin=$(find_bin) || { echo "apt-get installed postgresql but no initdb was found under /usr/lib/postgresql" >&2; exit 1; }
 fi
 echo "bin=$bin"
