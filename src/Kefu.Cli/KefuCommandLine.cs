@@ -14,9 +14,16 @@ public static class KefuCommandLine
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
+        root.Subcommands.Add(QuantizeCommand.Create());
+        root.Subcommands.Add(ExportCommands.Create());
         root.Subcommands.Add(BenchCommands.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(KeysCommands.Create());
+        root.Subcommands.Add(AgentsCommands.Create());
         root.Subcommands.Add(KbCommands.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(LearnCommands.Create());
         return root;
     }
 }

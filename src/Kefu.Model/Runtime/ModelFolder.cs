@@ -1,5 +1,6 @@
 using Kefu.Model.Configuration;
 using Kefu.Model.Modules;
+using Kefu.Model.Quantization;
 using Kefu.Model.Safetensors;
 using static TorchSharp.torch;
 
@@ -23,6 +24,9 @@ public static class ModelFolder
         Action<string>? warn = null, Action<string, int, int>? onLoaded = null)
     {
         var config = Qwen2Config.Load(directory, warn);
+        // A GPTQ folder (quantization_config in config.json, or quantize_config.json) loads into int4 layers.
+        if (GptqQuantizeConfig.TryLoad(directory, config) is { } quantization)
+            return GptqModelLoader.Load(directory, config, quantization, dtype, device, onLoaded);
         using var checkpoint = SafetensorsCheckpoint.Open(directory);
         var model = new Qwen2ForCausalLM(config, dtype, device);
         try

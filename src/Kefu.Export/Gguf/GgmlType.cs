@@ -1,0 +1,46 @@
+// Q4_0 and Q8_0 are ggml's own names for these formats; users meet them in llama.cpp and Ollama spelled so.
+#pragma warning disable CA1707
+
+namespace Kefu.Export.Gguf;
+
+/// <summary>The tensor element types Kefu writes and reads (ggml_type numbers from ggml.h).</summary>
+public enum GgmlType : uint
+{
+    F32 = 0,
+    F16 = 1,
+    Q4_0 = 2,
+    Q8_0 = 8,
+    BF16 = 30,
+}
+
+/// <summary>Block sizes of <see cref="GgmlType"/>: elements per block and bytes per block.</summary>
+public static class GgmlTypes
+{
+    /// <summary>Elements in one block (32 for the quantized types, 1 otherwise).</summary>
+    public static int BlockElements(this GgmlType type) => type switch
+    {
+        GgmlType.Q4_0 or GgmlType.Q8_0 => 32,
+        _ => 1,
+    };
+
+    /// <summary>Bytes of one block: Q4_0 is an f16 scale + 16 bytes of nibbles; Q8_0 an f16 scale + 32 int8.</summary>
+    public static int BlockBytes(this GgmlType type) => type switch
+    {
+        GgmlType.F32 => 4,
+        GgmlType.F16 or GgmlType.BF16 => 2,
+        GgmlType.Q4_0 => 2 + 16,
+        GgmlType.Q8_0 => 2 + 32,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Kefu does not handle this ggml type."),
+    };
+
+    /// <summary>Bytes of a tensor of <paramref name="elements"/> elements; throws when they do not fill whole blocks.</summary>
+    public static long ByteSize(this GgmlType type, long elements)
+    {
+        var block = type.BlockElements();
+        if (elements % block != 0)
+            throw new ArgumentException($"{elements} elements are not a whole number of {type} blocks of {block}.", nameof(elements));
+        return elements / block * type.BlockBytes();
+    }
+
+    public static bool IsKnown(uint value) => Enum.IsDefined(typeof(GgmlType), value);
+}

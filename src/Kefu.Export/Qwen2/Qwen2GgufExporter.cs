@@ -1,0 +1,112 @@
+using Kefu.Export.Gguf;
+using Kefu.Model.Configuration;
+using Kefu.Model.Quantization;
+using Kefu.Model.Safetensors;
+using static TorchSharp.torch;
+
+namespace Kefu.Export.Qwen2;
+
+/// <summary>
+/// A Hugging Face Qwen2 model folder (merged, float weights) → one GGUF v3 file that llama.cpp and Ollama load:
+/// the qwen2 hyper-parameters, the tokenizer (<see cref="GgufTokenizerMetadata"/>) and every tensor under its GGUF
+/// name. As convert_hf_to_gguf.py, 1-D tensors (norms, biases) stay F32 and 2-D weights take the chosen type. For
+/// Q4_0 the embedding table and output head are written as Q8_0, as llama.cpp's quantizer keeps them at more bits
+/// (it picks Q6_K, which Kefu does not write): they are the most quantization-sensitive tensors.
+/// </summary>
+public static class Qwen2GgufExporter
+{
+    public static IReadOnlyList<KeyValuePair<string, GgufValue>> Metadata(Qwen2Config config, GgufOutputType type, string name)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var metadata = new List<KeyValuePair<string, GgufValue>>
+        {
+            new("general.architecture", GgufValue.Of("qwen2")),
+            new("general.type", GgufValue.Of("model")),
+            new("general.name", GgufValue.Of(name)),
+            new("qwen2.block_count", GgufValue.Of((uint)config.NumHiddenLayers)),
+            new("qwen2.context_length", GgufValue.Of((uint)config.MaxPositionEmbeddings)),
+            new("qwen2.embedding_length", GgufValue.Of((uint)config.HiddenSize)),
+            new("qwen2.feed_forward_length", GgufValue.Of((uint)config.IntermediateSize)),
+            new("qwen2.attention.head_count", GgufValue.Of((uint)config.NumAttentionHeads)),
+            new("qwen2.attention.head_count_kv", GgufValue.Of((uint)config.NumKeyValueHeads)),
+            new("qwen2.rope.freq_base", GgufValue.Of((float)config.RopeTheta)),
+            new("qwen2.attention.layer_norm_rms_epsilon", GgufValue.Of((float)config.RmsNormEps)),
+            new("general.file_type", GgufValue.Of(type.FileType())),
+        };
+        if (type is GgufOutputType.Q8_0 or GgufOutputType.Q4_0)
+            metadata.Add(new("general.quantization_version", GgufValue.Of(2u)));
+        return metadata;
+    }
+
+    /// <summary>Writes the GGUF file; returns the tensors written (name and type).</summary>
+    public static IReadOnlyList<GgufTensorSource> Export(string modelDirectory, string outputPath, GgufOutputType type, string? name = null,
+        string? chatTemplate = null, Action<GgufTensorSource>? onWritten = null)
+    {
+        var config = Qwen2Config.Load(modelDirectory);
+        if (GptqQuantizeConfig.TryLoad(modelDirectory, config) is not null)
+            throw new GgufFormatException($"{modelDirectory}: this is a GPTQ checkpoint; export the float model (the merged bf16/f16 folder) and let GGUF quantize it (--type q4_0 or q8_0).");
+        name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory)));
+        var metadata = Metadata(config, type, name).Concat(GgufTokenizerMetadata.Build(modelDirectory, config, chatTemplate)).ToList();
+        using var checkpoint = SafetensorsCheckpoint.Open(modelDirectory);
+        var missing = RequiredNames(config).Where(n => !checkpoint.TensorNames.Contains(n)).ToList();
+        if (missing.Count > 0)
+            throw new GgufFormatException($"{modelDirectory}: the checkpoint lacks {missing.Count} tensors a Qwen2 GGUF needs: {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", …" : "")}.");
+        var tensors = new List<GgufTensorSource>();
+        foreach (var hfName in OrderedNames(checkpoint, config))
+        {
+            if (config.TieWordEmbeddings && hfName == "lm_head.weight")
+                continue; // llama.cpp reuses token_embd when there is no output tensor.
+            var ggufName = Qwen2GgufNames.TryMap(hfName)
+                ?? throw new GgufFormatException($"{modelDirectory}: tensor '{hfName}' has no place in a Qwen2 GGUF (is this a Qwen2 checkpoint?).");
+            var info = checkpoint.Info(hfName);
+            var dimensions = info.Shape.Reverse().ToArray();
+            var tensorType = TypeFor(ggufName, dimensions, type);
+            var source = hfName;
+            tensors.Add(new GgufTensorSource(ggufName, dimensions, tensorType, () =>
+            {
+                using var scope = NewDisposeScope();
+                var values = checkpoint.Read(source).to(ScalarType.Float32).contiguous().data<float>().ToArray();
+                return GgmlQuants.FromFloats(values, tensorType);
+            }));
+        }
+        GgufWriter.Write(outputPath, metadata, tensors, onWritten);
+        return tensors;
+    }
+
+    /// <summary>The type of one tensor: F32 for 1-D ones; the chosen type for weights (Q8_0 for the embedding and head under Q4_0).</summary>
+    public static GgmlType TypeFor(string ggufName, IReadOnlyList<long> dimensions, GgufOutputType type)
+    {
+        if (dimensions.Count == 1)
+            return GgmlType.F32;
+        var wanted = type == GgufOutputType.Q4_0 && ggufName is "token_embd.weight" or "output.weight" ? GgmlType.Q8_0 : type.WeightType();
+        // Block formats need rows that are whole blocks; llama.cpp falls back to a float type otherwise.
+        return wanted.BlockElements() > 1 && dimensions[0] % wanted.BlockElements() != 0 ? GgmlType.F16 : wanted;
+    }
+
+    private static IEnumerable<string> OrderedNames(SafetensorsCheckpoint checkpoint, Qwen2Config config)
+    {
+        var names = checkpoint.TensorNames.ToHashSet(StringComparer.Ordinal);
+        var ordered = RequiredNames(config).Append("lm_head.weight").Distinct(StringComparer.Ordinal).ToList();
+        return ordered.Where(names.Contains).Concat(names.Except(ordered).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Every tensor of a Qwen2 checkpoint in llama.cpp's order (lm_head only when untied).</summary>
+    private static List<string> RequiredNames(Qwen2Config config)
+    {
+        var ordered = new List<string> { "model.embed_tokens.weight" };
+        for (var i = 0; i < config.NumHiddenLayers; i++)
+        {
+            foreach (var part in new[]
+            {
+                "input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.q_proj.bias", "self_attn.k_proj.weight", "self_attn.k_proj.bias",
+                "self_attn.v_proj.weight", "self_attn.v_proj.bias", "self_attn.o_proj.weight", "post_attention_layernorm.weight",
+                "mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight",
+            })
+                ordered.Add($"model.layers.{i}.{part}");
+        }
+        ordered.Add("model.norm.weight");
+        if (!config.TieWordEmbeddings)
+            ordered.Add("lm_head.weight");
+        return ordered;
+    }
+}
