@@ -4,43 +4,23 @@ using Npgsql;
 namespace Kefu.Storage.Postgres;
 
 /// <summary>
-/// Hybrid retrieval as on SQLite: the question's nearest chunks by embedding fused with the BM25 ranking by
-/// Reciprocal Rank Fusion; a fused hit's confidence is the larger of its coverage and its calibrated cosine.
+/// Hybrid retrieval as on SQLite: the question's nearest chunks by embedding (pgvector or <see cref="DenseIndex"/>)
+/// fused with the BM25 ranking by the shared <see cref="HybridFusion"/>.
 /// </summary>
 public sealed partial class PostgresKnowledgeBase
 {
     private async Task<IReadOnlyList<KnowledgeHit>> FuseWithDenseAsync(
-        NpgsqlConnection connection, long generation, Question question, string query, List<KnowledgeHit> lexical, int limit, CancellationToken cancellationToken)
+        NpgsqlConnection connection, long generation, SearchQuestion question, string query, List<KnowledgeHit> lexical, int limit, CancellationToken cancellationToken)
     {
-        var queryVector = await EmbedQueryAsync(query, cancellationToken).ConfigureAwait(false);
+        var queryVector = await _embedding.EmbedQueryAsync(query, cancellationToken).ConfigureAwait(false);
         if (queryVector is null)
             return lexical.Take(limit).ToList();
         var nearest = await NearestAsync(connection, generation, question.DocumentCount, queryVector, cancellationToken).ConfigureAwait(false);
-        if (nearest.Count == 0)
-            return lexical.Take(limit).ToList();
-
-        var hits = lexical.ToDictionary(h => h.Id);
-        var denseOnly = nearest.Select(n => n.Id).Where(id => !hits.ContainsKey(id)).ToArray();
-        if (denseOnly.Length > 0)
+        return await HybridFusion.FuseAsync(lexical, nearest, _dense!.Calibration, limit, async ids =>
         {
-            var loaded = await LoadChunksAsync(connection, denseOnly, cancellationToken).ConfigureAwait(false);
-            foreach (var hit in await ScoreAsync(connection, question, loaded, cancellationToken).ConfigureAwait(false))
-                hits[hit.Id] = hit;
-        }
-        var calibration = _dense!.Calibration;
-        foreach (var (id, similarity) in nearest)
-        {
-            if (hits.TryGetValue(id, out var hit))
-                hits[id] = hit with { Similarity = similarity, Confidence = Math.Max(hit.Confidence, calibration.Confidence(similarity)) };
-        }
-
-        var fused = ReciprocalRankFusion.Scores(lexical.ConvertAll(h => h.Id), nearest.ConvertAll(n => n.Id));
-        return hits.Values
-            .OrderByDescending(h => fused.GetValueOrDefault(h.Id))
-            .ThenByDescending(h => h.Confidence)
-            .ThenBy(h => h.Id)
-            .Take(limit)
-            .ToList();
+            var loaded = await LoadChunksAsync(connection, ids, cancellationToken).ConfigureAwait(false);
+            return await Lexical(connection).ScoreAsync(question, loaded, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>The chunks nearest the question: in SQL with pgvector when the database has it, else exactly in process.</summary>

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Kefu.Service.Knowledge;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -9,18 +8,16 @@ namespace Kefu.Storage.Postgres;
 /// Chunk embeddings in PostgreSQL (<c>kb_vectors.vector real[]</c>), as SqliteKnowledgeBase.Vectors keeps them in
 /// SQLite: a chunk whose text is unchanged keeps its vector on re-import; chunks imported without one (embeddings
 /// server down, another process importing without --embeddings) are filled in later. Nearest chunks are found
-/// exactly (cosine over every vector of the model, see <see cref="PostgresVectorIndex"/>), as the SQLite store does,
+/// exactly (cosine over every vector of the model, see <see cref="DenseIndex"/>), as the SQLite store does,
 /// or with pgvector's HNSW index when the database has the extension (<see cref="PgvectorSearch"/>).
 /// </summary>
 public sealed partial class PostgresKnowledgeBase
 {
     private const int BackfillBatch = 256;
     private readonly PgvectorSearch _pgvector = new();
-    private PostgresVectorIndex? _vectorIndex;
+    private readonly DenseIndexCache _denseIndex = new();
+    private readonly BackgroundBackfill _backfill = new();
     private long _checkedGeneration = -1;
-    private long _embeddedTexts;
-    private long _embeddingFailures;
-    private int _backfilling;
 
     /// <summary>
     /// Whether nearest-chunk search uses pgvector when the database has it (the default); false keeps the exact
@@ -28,20 +25,18 @@ public sealed partial class PostgresKnowledgeBase
     /// </summary>
     public bool UseVectorExtension { get; init; } = true;
 
-    /// <summary>Chunk and query texts sent to the embedding source so far (by this instance).</summary>
-    public long EmbeddedTexts => Interlocked.Read(ref _embeddedTexts);
+    /// <inheritdoc/>
+    public long EmbeddedTexts => _embedding.EmbeddedTexts;
 
-    /// <summary>Embedding calls that failed, after which this instance went on with BM25 alone.</summary>
-    public long EmbeddingFailures => Interlocked.Read(ref _embeddingFailures);
+    /// <inheritdoc/>
+    public long EmbeddingFailures => _embedding.Failures;
 
     public async Task<int> EmbedMissingAsync(CancellationToken cancellationToken)
     {
         if (_dense is null)
             return 0;
-        var done = 0;
-        while (true)
-        {
-            var pending = await _database.RunAsync(async connection =>
+        return await _embedding.EmbedPendingAsync(
+            () => _database.RunAsync(async connection =>
             {
                 await using var command = new NpgsqlCommand("""
                     SELECT c.id, c.title, c.text FROM kb_chunks c
@@ -53,15 +48,10 @@ public sealed partial class PostgresKnowledgeBase
                 var rows = new List<(long Id, string Text)>();
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    rows.Add((reader.GetInt64(0), EmbeddedText(reader.GetString(1), reader.GetString(2))));
+                    rows.Add((reader.GetInt64(0), EmbeddingCalls.EmbeddedText(reader.GetString(1), reader.GetString(2))));
                 return rows;
-            }, cancellationToken).ConfigureAwait(false);
-            if (pending.Count == 0)
-                return done;
-            var vectors = await TryEmbedAsync(pending.ConvertAll(p => p.Text), "import", cancellationToken).ConfigureAwait(false);
-            if (vectors is null)
-                return done;
-            await _database.RunAsync(async connection =>
+            }, cancellationToken),
+            (pending, vectors) => _database.RunAsync(async connection =>
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using var batch = new NpgsqlBatch(connection, transaction);
@@ -76,7 +66,7 @@ public sealed partial class PostgresKnowledgeBase
                         """);
                     insert.Parameters.AddWithValue("id", pending[i].Id);
                     insert.Parameters.AddWithValue("model", _dense.Source.ModelId);
-                    insert.Parameters.AddWithValue("hash", TextHash(pending[i].Text));
+                    insert.Parameters.AddWithValue("hash", EmbeddingCalls.TextHash(pending[i].Text));
                     insert.Parameters.AddWithValue("dimensions", vectors[i].Length);
                     insert.Parameters.AddWithValue("vector", vectors[i]);
                     batch.BatchCommands.Add(insert);
@@ -84,9 +74,8 @@ public sealed partial class PostgresKnowledgeBase
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await BumpGenerationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-            done += pending.Count;
-        }
+            }, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Vectors for a source's new chunks (null entries where none could be made); null when dense retrieval is off.</summary>
@@ -94,7 +83,7 @@ public sealed partial class PostgresKnowledgeBase
     {
         if (_dense is null)
             return null;
-        var hashes = chunks.Select(c => TextHash(EmbeddedText(c.Title, c.Text))).ToArray();
+        var hashes = chunks.Select(c => EmbeddingCalls.TextHash(EmbeddingCalls.EmbeddedText(c.Title, c.Text))).ToArray();
         var known = await _database.RunAsync(async connection =>
         {
             await using var command = new NpgsqlCommand("""
@@ -110,13 +99,7 @@ public sealed partial class PostgresKnowledgeBase
             return found;
         }, cancellationToken).ConfigureAwait(false);
         var vectors = hashes.Select(h => known.GetValueOrDefault(h)).ToArray();
-        var missing = Enumerable.Range(0, chunks.Count).Where(i => vectors[i] is null).ToList();
-        if (missing.Count > 0)
-        {
-            var embedded = await TryEmbedAsync(missing.ConvertAll(i => EmbeddedText(chunks[i].Title, chunks[i].Text)), "import", cancellationToken).ConfigureAwait(false);
-            for (var j = 0; embedded is not null && j < missing.Count; j++)
-                vectors[missing[j]] = embedded[j];
-        }
+        await _embedding.FillMissingAsync(chunks, vectors, vector => vector, cancellationToken).ConfigureAwait(false);
         return new PreparedVectors(_dense.Source.ModelId, hashes, vectors);
     }
 
@@ -140,38 +123,12 @@ public sealed partial class PostgresKnowledgeBase
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<float[]?> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
-        (await TryEmbedAsync([query], "query", cancellationToken).ConfigureAwait(false))?[0];
-
-    private async Task<IReadOnlyList<float[]>?> TryEmbedAsync(List<string> texts, string stage, CancellationToken cancellationToken)
-    {
-        var dense = _dense!;
-        try
-        {
-            var vectors = await dense.Source.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
-            if (vectors.Count != texts.Count)
-                throw new InvalidDataException($"{vectors.Count} vectors for {texts.Count} texts");
-            Interlocked.Add(ref _embeddedTexts, texts.Count);
-            return vectors;
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Whatever broke (server down, timeout, malformed reply), the customer is still answered by BM25.
-            Interlocked.Increment(ref _embeddingFailures);
-            _denseMetrics?.Failed(stage);
-            LogEmbeddingFailed(stage, dense.Source.ModelId, e.Message);
-            return null;
-        }
-    }
-
-    private async Task<PostgresVectorIndex> GetVectorIndexAsync(NpgsqlConnection connection, long generation, long documentCount, CancellationToken cancellationToken)
+    private async Task<DenseIndex> GetVectorIndexAsync(NpgsqlConnection connection, long generation, long documentCount, CancellationToken cancellationToken)
     {
         var model = _dense!.Source.ModelId;
-        if (Volatile.Read(ref _vectorIndex) is { } current && current.Generation == generation && current.Model == model)
-            return current;
-        var index = await PostgresVectorIndex.LoadAsync(connection, generation, model, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _vectorIndex, index);
-        if (index.Count < documentCount)
+        var (index, loaded) = await _denseIndex.GetAsync(
+            generation, model, () => PostgresVectorIndex.LoadAsync(connection, generation, model, cancellationToken)).ConfigureAwait(false);
+        if (loaded && index.Count < documentCount)
             StartBackfill();
         return index;
     }
@@ -188,33 +145,10 @@ public sealed partial class PostgresKnowledgeBase
     }
 
     /// <summary>Embeds, in the background, chunks that another process or replica imported without embeddings.</summary>
-    private void StartBackfill()
-    {
-        if (Interlocked.Exchange(ref _backfilling, 1) == 1)
-            return;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await EmbedMissingAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
-            {
-                LogBackfillFailed(e.Message);
-            }
-            finally
-            {
-                Volatile.Write(ref _backfilling, 0);
-            }
-        });
-    }
-
-    private static string EmbeddedText(string title, string text) => title + "\n" + text;
-
-    private static string TextHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedding ({Stage}) with {Model} failed, using BM25 alone: {Error}")]
-    private partial void LogEmbeddingFailed(string stage, string model, string error);
+    private void StartBackfill() => _backfill.Start(
+        () => EmbedMissingAsync(CancellationToken.None),
+        e => e is NpgsqlException or IOException or InvalidOperationException,
+        e => LogBackfillFailed(e.Message));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Filling in missing chunk embeddings failed: {Error}")]
     private partial void LogBackfillFailed(string error);

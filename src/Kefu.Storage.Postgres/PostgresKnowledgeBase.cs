@@ -26,6 +26,7 @@ public sealed partial class PostgresKnowledgeBase : IKnowledgeBase, IEmbeddingCo
     private readonly DenseRetrieval? _dense;
     private readonly DenseRetrievalMetrics? _denseMetrics;
     private readonly ILogger _logger;
+    private readonly EmbeddingCalls _embedding;
 
     public PostgresKnowledgeBase(
         PostgresDatabase database, TimeProvider? time = null, DenseRetrieval? dense = null, DenseRetrievalMetrics? denseMetrics = null, ILogger? logger = null)
@@ -35,6 +36,7 @@ public sealed partial class PostgresKnowledgeBase : IKnowledgeBase, IEmbeddingCo
         _dense = dense;
         _denseMetrics = denseMetrics;
         _logger = logger ?? NullLogger.Instance;
+        _embedding = new EmbeddingCalls(dense, denseMetrics, _logger);
     }
 
     /// <summary>Whether questions are also matched by embeddings (hybrid retrieval).</summary>

@@ -9,7 +9,8 @@ namespace Kefu.Service.Knowledge;
 /// one dot product per chunk. Measured over 100k chunks of 384 dimensions on this 2-core machine
 /// (DenseIndexTests, KEFU_MEASURE_LARGE=1): nearest-20 p50 5 ms, p95 9 ms; loading 0.7 s; 1.5 KB of memory per
 /// chunk (4 KB at 1024 dimensions). That is fine up to ~100k chunks; beyond that an approximate index (HNSW) is
-/// the next step. Rebuilt from SQLite when the generation changes (any import or removal).
+/// the next step. Rebuilt from its store (SQLite here, PostgreSQL in Kefu.Storage.Postgres) when the generation
+/// changes (any import or removal).
 /// </summary>
 internal sealed class DenseIndex
 {
@@ -33,27 +34,17 @@ internal sealed class DenseIndex
 
     public int Count => _ids.Length;
 
-    /// <summary>Loads every vector of <paramref name="model"/>; vectors of another length than the first are skipped.</summary>
+    /// <summary>Loads every vector of <paramref name="model"/> from SQLite; vectors of another length than the first are skipped.</summary>
     public static async Task<DenseIndex> LoadAsync(SqliteConnection connection, long generation, string model, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT chunk_id, vector FROM kb_vectors WHERE model = $model ORDER BY chunk_id";
         command.Parameters.AddWithValue("$model", model);
-        var ids = new List<long>();
-        var vectors = new List<float>();
-        var dimensions = 0;
+        var builder = new Builder(generation, model);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var vector = VectorBlob.Decode((byte[])reader.GetValue(1));
-            if (dimensions == 0)
-                dimensions = vector.Length;
-            if (vector.Length != dimensions || !Normalize(vector))
-                continue;
-            ids.Add(reader.GetInt64(0));
-            vectors.AddRange(vector);
-        }
-        return new DenseIndex(generation, model, dimensions, [.. ids], [.. vectors]);
+            builder.Add(reader.GetInt64(0), VectorBlob.Decode((byte[])reader.GetValue(1)));
+        return builder.Build();
     }
 
     /// <summary>The <paramref name="count"/> chunks most similar to <paramref name="query"/>, most similar first, with their cosine.</summary>
@@ -89,6 +80,30 @@ internal sealed class DenseIndex
         foreach (ref var value in vector)
             value /= norm;
         return true;
+    }
+
+    /// <summary>
+    /// Collects one store's rows (in chunk-id order) into an index: each vector is normalised in place; vectors of
+    /// another length than the first, and zero or non-finite ones, are left out. Every store loads through this, so
+    /// SQLite and PostgreSQL search exactly the same way.
+    /// </summary>
+    internal sealed class Builder(long generation, string model)
+    {
+        private readonly List<long> _ids = [];
+        private readonly List<float> _vectors = [];
+        private int _dimensions;
+
+        public void Add(long id, float[] vector)
+        {
+            if (_dimensions == 0)
+                _dimensions = vector.Length;
+            if (vector.Length != _dimensions || !Normalize(vector))
+                return;
+            _ids.Add(id);
+            _vectors.AddRange(vector);
+        }
+
+        public DenseIndex Build() => new(generation, model, _dimensions, [.. _ids], [.. _vectors]);
     }
 
     // TensorPrimitives (System.Numerics.Tensors, which Microsoft.Extensions.AI brings) is vectorised with AVX-512/AVX2.

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -13,16 +11,14 @@ namespace Kefu.Service.Knowledge;
 public sealed partial class SqliteKnowledgeBase
 {
     private const int BackfillBatch = 256;
-    private DenseIndex? _denseIndex;
-    private long _embeddedTexts;
-    private long _embeddingFailures;
-    private int _backfilling;
+    private readonly DenseIndexCache _denseIndex = new();
+    private readonly BackgroundBackfill _backfill = new();
 
-    /// <summary>Chunk and query texts sent to the embedding source so far (by this instance).</summary>
-    public long EmbeddedTexts => Interlocked.Read(ref _embeddedTexts);
+    /// <inheritdoc/>
+    public long EmbeddedTexts => _embedding.EmbeddedTexts;
 
-    /// <summary>Embedding calls that failed, after which this instance went on with BM25 alone.</summary>
-    public long EmbeddingFailures => Interlocked.Read(ref _embeddingFailures);
+    /// <inheritdoc/>
+    public long EmbeddingFailures => _embedding.Failures;
 
     /// <summary>
     /// Embeds every chunk that has no vector from the current model. Returns how many were embedded; 0 when dense
@@ -32,54 +28,57 @@ public sealed partial class SqliteKnowledgeBase
     {
         if (_dense is null)
             return 0;
-        var done = 0;
-        while (true)
+        return await _embedding.EmbedPendingAsync(
+            () => ReadUnembeddedAsync(_dense.Source.ModelId, cancellationToken),
+            (pending, vectors) => StoreBackfilledAsync(_dense.Source.ModelId, pending, vectors, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Up to <see cref="BackfillBatch"/> chunks with no vector from <paramref name="model"/>, with their embedded text.</summary>
+    private async Task<List<(long Id, string Text)>> ReadUnembeddedAsync(string model, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT c.id, c.title, c.text FROM kb_chunks c
+            LEFT JOIN kb_vectors v ON v.chunk_id = c.id AND v.model = $model
+            WHERE v.chunk_id IS NULL ORDER BY c.id LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$model", model);
+        command.Parameters.AddWithValue("$limit", BackfillBatch);
+        var pending = new List<(long Id, string Text)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            pending.Add((reader.GetInt64(0), EmbeddingCalls.EmbeddedText(reader.GetString(1), reader.GetString(2))));
+        return pending;
+    }
+
+    private async Task StoreBackfilledAsync(string model, List<(long Id, string Text)> pending, IReadOnlyList<float[]> vectors, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection();
+        await using var transaction = connection.BeginTransaction();
+        await using (var insert = connection.CreateCommand())
         {
-            await using var connection = OpenConnection();
-            var pending = new List<(long Id, string Text)>();
-            await using (var command = connection.CreateCommand())
+            insert.Transaction = transaction;
+            // The chunk may have been replaced meanwhile by another importer: then its vector is not wanted.
+            insert.CommandText = """
+                INSERT OR REPLACE INTO kb_vectors (chunk_id, model, text_hash, vector)
+                SELECT $id, $model, $hash, $vector WHERE EXISTS (SELECT 1 FROM kb_chunks WHERE id = $id)
+                """;
+            var id = insert.Parameters.Add("$id", SqliteType.Integer);
+            insert.Parameters.AddWithValue("$model", model);
+            var hash = insert.Parameters.Add("$hash", SqliteType.Text);
+            var vector = insert.Parameters.Add("$vector", SqliteType.Blob);
+            for (var i = 0; i < pending.Count; i++)
             {
-                command.CommandText = """
-                    SELECT c.id, c.title, c.text FROM kb_chunks c
-                    LEFT JOIN kb_vectors v ON v.chunk_id = c.id AND v.model = $model
-                    WHERE v.chunk_id IS NULL ORDER BY c.id LIMIT $limit
-                    """;
-                command.Parameters.AddWithValue("$model", _dense.Source.ModelId);
-                command.Parameters.AddWithValue("$limit", BackfillBatch);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    pending.Add((reader.GetInt64(0), EmbeddedText(reader.GetString(1), reader.GetString(2))));
+                id.Value = pending[i].Id;
+                hash.Value = EmbeddingCalls.TextHash(pending[i].Text);
+                vector.Value = VectorBlob.Encode(vectors[i]);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            if (pending.Count == 0)
-                return done;
-            var vectors = await TryEmbedAsync(pending.ConvertAll(p => p.Text), "import", cancellationToken).ConfigureAwait(false);
-            if (vectors is null)
-                return done;
-            await using var transaction = connection.BeginTransaction();
-            await using (var insert = connection.CreateCommand())
-            {
-                insert.Transaction = transaction;
-                // The chunk may have been replaced meanwhile by another importer: then its vector is not wanted.
-                insert.CommandText = """
-                    INSERT OR REPLACE INTO kb_vectors (chunk_id, model, text_hash, vector)
-                    SELECT $id, $model, $hash, $vector WHERE EXISTS (SELECT 1 FROM kb_chunks WHERE id = $id)
-                    """;
-                var id = insert.Parameters.Add("$id", SqliteType.Integer);
-                insert.Parameters.AddWithValue("$model", _dense.Source.ModelId);
-                var hash = insert.Parameters.Add("$hash", SqliteType.Text);
-                var vector = insert.Parameters.Add("$vector", SqliteType.Blob);
-                for (var i = 0; i < pending.Count; i++)
-                {
-                    id.Value = pending[i].Id;
-                    hash.Value = TextHash(pending[i].Text);
-                    vector.Value = VectorBlob.Encode(vectors[i]);
-                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            await BumpGenerationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            done += pending.Count;
         }
+        await BumpGenerationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -91,7 +90,7 @@ public sealed partial class SqliteKnowledgeBase
     {
         if (_dense is null)
             return null;
-        var hashes = chunks.Select(c => TextHash(EmbeddedText(c.Title, c.Text))).ToArray();
+        var hashes = chunks.Select(c => EmbeddingCalls.TextHash(EmbeddingCalls.EmbeddedText(c.Title, c.Text))).ToArray();
         var known = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         await using (var connection = OpenConnection())
         await using (var command = connection.CreateCommand())
@@ -107,50 +106,16 @@ public sealed partial class SqliteKnowledgeBase
                 known.TryAdd(reader.GetString(0), (byte[])reader.GetValue(1));
         }
         var blobs = hashes.Select(h => known.GetValueOrDefault(h)).ToArray();
-        var missing = Enumerable.Range(0, chunks.Count).Where(i => blobs[i] is null).ToList();
-        if (missing.Count > 0)
-        {
-            var vectors = await TryEmbedAsync(missing.ConvertAll(i => EmbeddedText(chunks[i].Title, chunks[i].Text)), "import", cancellationToken).ConfigureAwait(false);
-            for (var j = 0; vectors is not null && j < missing.Count; j++)
-                blobs[missing[j]] = VectorBlob.Encode(vectors[j]);
-        }
+        await _embedding.FillMissingAsync(chunks, blobs, VectorBlob.Encode, cancellationToken).ConfigureAwait(false);
         return new PreparedVectors(_dense.Source.ModelId, hashes, blobs);
-    }
-
-    /// <summary>The query's vector, or null (logged and counted) when the embedding source fails.</summary>
-    private async Task<float[]?> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
-        (await TryEmbedAsync([query], "query", cancellationToken).ConfigureAwait(false))?[0];
-
-    private async Task<IReadOnlyList<float[]>?> TryEmbedAsync(List<string> texts, string stage, CancellationToken cancellationToken)
-    {
-        var dense = _dense!;
-        try
-        {
-            var vectors = await dense.Source.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
-            if (vectors.Count != texts.Count)
-                throw new InvalidDataException($"{vectors.Count} vectors for {texts.Count} texts");
-            Interlocked.Add(ref _embeddedTexts, texts.Count);
-            return vectors;
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Whatever broke (server down, timeout, malformed reply), the customer is still answered by BM25.
-            Interlocked.Increment(ref _embeddingFailures);
-            _denseMetrics?.Failed(stage);
-            LogEmbeddingFailed(stage, dense.Source.ModelId, e.Message);
-            return null;
-        }
     }
 
     private async Task<DenseIndex> GetDenseIndexAsync(SqliteConnection connection, long generation, long documentCount, CancellationToken cancellationToken)
     {
         var model = _dense!.Source.ModelId;
-        if (Volatile.Read(ref _denseIndex) is { } current && current.Generation == generation && current.Model == model)
-            return current;
-        // Searches racing past a new generation may each load it once; that is cheaper than making every search wait.
-        var index = await DenseIndex.LoadAsync(connection, generation, model, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _denseIndex, index);
-        if (index.Count < documentCount)
+        var (index, loaded) = await _denseIndex.GetAsync(
+            generation, model, () => DenseIndex.LoadAsync(connection, generation, model, cancellationToken)).ConfigureAwait(false);
+        if (loaded && index.Count < documentCount)
             StartBackfill();
         return index;
     }
@@ -160,26 +125,10 @@ public sealed partial class SqliteKnowledgeBase
     /// without --embeddings while the server runs), so they join dense retrieval without a restart. One at a time;
     /// tried again at the next generation, so a server that is down costs one failed call per import, not per search.
     /// </summary>
-    private void StartBackfill()
-    {
-        if (Interlocked.Exchange(ref _backfilling, 1) == 1)
-            return;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await EmbedMissingAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
-            {
-                LogBackfillFailed(e.Message);
-            }
-            finally
-            {
-                Volatile.Write(ref _backfilling, 0);
-            }
-        });
-    }
+    private void StartBackfill() => _backfill.Start(
+        () => EmbedMissingAsync(CancellationToken.None),
+        e => e is SqliteException or IOException or InvalidOperationException,
+        e => LogBackfillFailed(e.Message));
 
     private static async Task InsertVectorAsync(
         SqliteConnection connection, SqliteTransaction transaction, long chunkId, PreparedVectors vectors, int index, CancellationToken cancellationToken)
@@ -203,14 +152,6 @@ public sealed partial class SqliteKnowledgeBase
         command.CommandText = "INSERT INTO kb_meta (key, value) VALUES ('generation', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>What is embedded for a chunk: its title (heading path or FAQ question) and its text.</summary>
-    private static string EmbeddedText(string title, string text) => title + "\n" + text;
-
-    private static string TextHash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedding ({Stage}) with {Model} failed, using BM25 alone: {Error}")]
-    private partial void LogEmbeddingFailed(string stage, string model, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Filling in missing chunk embeddings failed: {Error}")]
     private partial void LogBackfillFailed(string error);

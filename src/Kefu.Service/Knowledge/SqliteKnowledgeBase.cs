@@ -23,6 +23,7 @@ public sealed partial class SqliteKnowledgeBase : IKnowledgeBase
     private readonly DenseRetrieval? _dense;
     private readonly DenseRetrievalMetrics? _denseMetrics;
     private readonly ILogger _logger;
+    private readonly EmbeddingCalls _embedding;
 
     private SqliteKnowledgeBase(string connectionString, TimeProvider time, DenseRetrieval? dense, DenseRetrievalMetrics? denseMetrics, ILogger logger)
     {
@@ -31,6 +32,7 @@ public sealed partial class SqliteKnowledgeBase : IKnowledgeBase
         _dense = dense;
         _denseMetrics = denseMetrics;
         _logger = logger;
+        _embedding = new EmbeddingCalls(dense, denseMetrics, _logger);
     }
 
     /// <summary>Whether questions are also matched by embeddings (hybrid retrieval).</summary>
