@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using Kefu.LoadTesting;
 using Kefu.Testing;
 
@@ -18,7 +15,6 @@ namespace Kefu.Cli.Tests.Operations;
 public sealed class ServeShutdownTests(ITestOutputHelper output)
 {
     private const string Key = "drain-test-key";
-    private const int Sigterm = 15;
     private const int ReplyTokens = 50;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -39,102 +35,33 @@ public sealed class ServeShutdownTests(ITestOutputHelper output)
             ReplyTokens = ReplyTokens,
         }, cancellationToken: Ct);
         using var data = new TempDirectory();
-        var port = FreePort();
+        var port = ServerProcess.FreeLoopbackPort();
         var samples = Path.Combine(SharedData.RepositoryRoot, "samples", "ecommerce");
-        using var process = Start(kefu, data.Path,
+        using var server = ServerProcess.Start(kefu, data.Path,
+        [
             "serve", "--demo", "--samples", samples, "--urls", $"http://127.0.0.1:{port}", "--api-key", Key, "--data-dir", data.Path,
-            "--backend", model.Address.ToString(), "--backend-model", "fake-qwen2");
-        var log = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
+            "--backend", model.Address.ToString(), "--backend-model", "fake-qwen2",
+        ]);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        await server.WaitUntilUpAsync(http, "readyz", TimeSpan.FromSeconds(90), Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-            await WaitUntilUpAsync(http, process, log);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
-            {
-                Content = new StringContent("""{"stream":true,"messages":[{"role":"user","content":"你们几点发货"}]}""", Encoding.UTF8, "application/json"),
-            };
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
-            response.StatusCode.ShouldBe(HttpStatusCode.OK);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
-            var first = await reader.ReadLineAsync(Ct);
+            Content = new StringContent("""{"stream":true,"messages":[{"role":"user","content":"你们几点发货"}]}""", Encoding.UTF8, "application/json"),
+        };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+        var first = await reader.ReadLineAsync(Ct);
 
-            var signalled = Stopwatch.GetTimestamp();
-            Kill(process.Id, Sigterm).ShouldBe(0);
-            var rest = await reader.ReadToEndAsync(Ct);
-            await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(45), Ct);
+        var signalled = Stopwatch.GetTimestamp();
+        server.Terminate().ShouldBeTrue();
+        var rest = await reader.ReadToEndAsync(Ct);
+        await server.Process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(45), Ct);
 
-            output.WriteLine($"answer drained and kefu serve exited {Stopwatch.GetElapsedTime(signalled).TotalSeconds:F1} s after SIGTERM");
-            Content(first + "\n" + rest).ShouldBe(FakeModelServer.ReplyText(ReplyTokens), log.ToString());
-            rest.TrimEnd().ShouldEndWith("data: [DONE]");
-            process.ExitCode.ShouldBe(0, log.ToString());
-        }
-        finally
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-        }
+        output.WriteLine($"answer drained and kefu serve exited {Stopwatch.GetElapsedTime(signalled).TotalSeconds:F1} s after SIGTERM");
+        ServerProcess.OpenAiStreamContent(first + "\n" + rest).ShouldBe(FakeModelServer.ReplyText(ReplyTokens), server.Log);
+        rest.TrimEnd().ShouldEndWith("data: [DONE]");
+        server.Process.ExitCode.ShouldBe(0, server.Log);
     }
-
-    private static Process Start(string dll, string workingDirectory, params string[] arguments)
-    {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        start.ArgumentList.Add(dll);
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start kefu");
-    }
-
-    private static async Task WaitUntilUpAsync(HttpClient http, Process process, StringBuilder log)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(90))
-        {
-            if (process.HasExited)
-                Assert.Fail($"kefu serve exited with {process.ExitCode} before answering:\n{log}");
-            try
-            {
-                using var health = await http.GetAsync("readyz", Ct);
-                if (health.IsSuccessStatusCode)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(200, Ct);
-        }
-        Assert.Fail($"kefu serve was not ready within 90 s:\n{log}");
-    }
-
-    private static string Content(string events)
-    {
-        var text = new StringBuilder();
-        foreach (var line in events.Split('\n'))
-        {
-            if (!line.StartsWith("data:", StringComparison.Ordinal) || line.Contains("[DONE]", StringComparison.Ordinal))
-                continue;
-            using var chunk = JsonDocument.Parse(line["data:".Length..]);
-            if (chunk.RootElement.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("content", out var content))
-                text.Append(content.GetString());
-        }
-        return text.ToString();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    // DllImport rather than LibraryImport: the generated marshaller needs unsafe code, and two ints need none.
-    [DllImport("libc", EntryPoint = "kill")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Kill(int pid, int signal);
 }
