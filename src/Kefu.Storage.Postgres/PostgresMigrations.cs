@@ -20,6 +20,7 @@ internal static class PostgresMigrations
         new(2, "knowledge base: sources, chunks, bigram postings, vectors", PostgresSchema.Knowledge),
         new(3, "session row versions (optimistic concurrency between replicas)", PostgresSchema.SessionVersions),
         new(4, "shared web key ring (sign-in cookies valid on every replica)", PostgresSchema.KeyRing),
+        new(5, "satisfaction ratings, turn log by time (the dashboard)", PostgresSchema.SatisfactionRatings),
     ];
 
     /// <summary>Applies the pending migrations; returns the versions applied by this call.</summary>

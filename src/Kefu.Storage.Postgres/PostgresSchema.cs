@@ -69,6 +69,20 @@ internal static class PostgresSchema
         """;
 
     /// <summary>
+    /// Customers' satisfaction ratings, one per conversation (a second rating replaces the first), as the SQLite desk
+    /// store keeps them; and an index for the dashboard, which reads the turn log by time.
+    /// </summary>
+    public const string SatisfactionRatings = """
+        CREATE TABLE IF NOT EXISTS satisfaction_ratings (
+            session_id text PRIMARY KEY,
+            score integer NOT NULL CHECK (score BETWEEN 1 AND 5),
+            comment text,
+            at timestamptz NOT NULL);
+        CREATE INDEX IF NOT EXISTS satisfaction_ratings_by_time ON satisfaction_ratings (at);
+        CREATE INDEX IF NOT EXISTS turns_by_time ON turns (at);
+        """;
+
+    /// <summary>
     /// The knowledge base: sources and chunks, the bigram postings that BM25 is computed from (term frequency per
     /// column, so title and body can be weighted as the SQLite FTS5 index weights them), and chunk vectors as
     /// real[] (pgvector is optional; see PostgresKnowledgeBase). kb_meta's generation is bumped by every change, so

@@ -63,7 +63,11 @@ internal static class ServerBuilderExtensions
             options.ConfigureService?.Invoke(service);
         }, options.ConfigureShop);
         if (options.DatabaseConnectionString is { Length: > 0 } database)
+        {
             services.AddKefuPostgres(database);
+            // Before AddKefuUi's TryAdd of the SQLite one: the dashboard reads the log where the sessions are.
+            services.AddSingleton<IDeskStore>(sp => new PostgresDeskStore(sp.GetRequiredService<PostgresDatabase>()));
+        }
         // A database that is restarting answers 503 + Retry-After, not 500.
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddProblemDetails();

@@ -11,8 +11,8 @@ internal sealed class SqliteDeskStore : IDeskStore
 {
     private readonly string _connectionString;
 
-    // Whether the file holds the conversation log: not when the sessions live elsewhere (PostgreSQL); then ratings
-    // are still kept here, and the log's figures are empty until that store offers its own IDeskStore.
+    // Whether the file holds the conversation log: not when the sessions live elsewhere (a file of ratings only; with
+    // PostgreSQL the server registers PostgresDeskStore instead, see ServerBuilderExtensions).
     private bool _hasLog;
 
     private SqliteDeskStore(string connectionString) => _connectionString = connectionString;
