@@ -59,6 +59,47 @@ public sealed class ResumeTests
         File.ReadAllBytes(temp.File("resumed/adapter_model.safetensors")).ShouldBe(File.ReadAllBytes(temp.File("straight/adapter_model.safetensors")));
     }
 
+    [Theory]
+    [InlineData("packing", "batch_plan.packing_length")]
+    [InlineData("batch_size", "batch_plan.batch_size")]
+    [InlineData("seed", "batch_plan.seed")]
+    public void Resume_WithOtherBatching_RefusesNamingTheFieldAndKeepsTheCheckpoint(string change, string field)
+    {
+        using var temp = new TempDirectory();
+        TrainingFixtures.WriteModel(temp.File("model"));
+        TrainingFixtures.WriteDataset(temp.File("data"), TrainingFixtures.FaqPairs(10, seed: 1), TrainingFixtures.FaqPairs(3, seed: 2));
+        Train(temp.File("model"), temp.File("data"), temp.File("out"), maxSteps: 2, resume: false);
+        var checkpoint = temp.File("out/checkpoints/step-000002");
+        var before = Directory.GetFiles(checkpoint).ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+        var changed = change switch
+        {
+            "packing" => Recipe with { Packing = true, PackingLength = 24 },
+            "batch_size" => Recipe with { BatchSize = 3 },
+            _ => Recipe with { Seed = Recipe.Seed + 1 },
+        };
+
+        var error = Should.Throw<InvalidDataException>(() => Train(temp.File("model"), temp.File("data"), temp.File("out"), maxSteps: null, resume: true, changed));
+
+        error.Message.ShouldContain(Path.Combine(checkpoint, "trainer_state.json"));
+        error.Message.ShouldContain("field " + field);
+        Directory.GetFiles(checkpoint).ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))).ShouldBe(before);
+        Directory.GetDirectories(temp.File("out/checkpoints")).Length.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Resume_OnEditedTrainingData_RefusesNamingTheStages()
+    {
+        using var temp = new TempDirectory();
+        TrainingFixtures.WriteModel(temp.File("model"));
+        TrainingFixtures.WriteDataset(temp.File("data"), TrainingFixtures.FaqPairs(10, seed: 1), TrainingFixtures.FaqPairs(3, seed: 2));
+        Train(temp.File("model"), temp.File("data"), temp.File("out"), maxSteps: 2, resume: false);
+        TrainingFixtures.WriteDataset(temp.File("data"), TrainingFixtures.FaqPairs(10, seed: 7), TrainingFixtures.FaqPairs(3, seed: 2));
+
+        var error = Should.Throw<InvalidDataException>(() => Train(temp.File("model"), temp.File("data"), temp.File("out"), maxSteps: null, resume: true));
+
+        error.Message.ShouldContain("field batch_plan.stages");
+    }
+
     [Fact]
     public void Run_SameSeed_IsReproducibleAndWritesAdapterLogAndPlot()
     {

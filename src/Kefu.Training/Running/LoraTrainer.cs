@@ -69,15 +69,18 @@ public sealed class LoraTrainer
     public TrainingSummary Run(CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(_output);
-        var state = new TrainerState { RecipeName = _recipe.Name, Seed = _recipe.Seed };
+        var stages = _recipe.EffectiveStages();
+        var batchPlan = BatchPlan.For(_recipe, PackingLength, stages.Select(s => (s, (IReadOnlyList<SftExample>)Examples(s))).ToList());
+        var state = new TrainerState { RecipeName = _recipe.Name, Seed = _recipe.Seed, BatchPlan = batchPlan };
         string? checkpoint = null;
         if (_options.Resume && TrainerCheckpoint.Latest(_output) is { } latest)
         {
             checkpoint = latest;
             state = TrainerCheckpoint.ReadState(latest);
+            state.BatchPlan?.RequireSameAs(batchPlan, Path.Combine(latest, TrainerState.FileName));
+            state = state with { BatchPlan = batchPlan };
             _adapter.LoadWeights(latest);
         }
-        var stages = _recipe.EffectiveStages();
         var stageSteps = StageSteps();
         var totalSteps = Math.Min(stageSteps.Sum(), _options.MaxSteps ?? int.MaxValue);
         var started = _options.Time.GetTimestamp();

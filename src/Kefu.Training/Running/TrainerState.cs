@@ -26,4 +26,7 @@ public sealed record TrainerState
     [JsonPropertyName("evals_without_improvement")] public int EvalsWithoutImprovement { get; init; }
     [JsonPropertyName("recipe")] public string RecipeName { get; init; } = "";
     [JsonPropertyName("seed")] public long Seed { get; init; }
+
+    /// <summary>What the data order depends on, checked on resume (absent in checkpoints from before it existed).</summary>
+    [JsonPropertyName("batch_plan")] public BatchPlan? BatchPlan { get; init; }
 }
