@@ -32,9 +32,15 @@ internal static class BenchTrainCommand
         var threads = ModelCliOptions.Threads();
         var device = ModelCliOptions.Device();
         var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file" };
-        var command = new Command("train", "Measure LoRA training speed, FLOPs, MFU and peak memory of a model folder")
+        var data = new Option<string?>("--data")
         {
-            model, sequence, batch, steps, checkpointing, rank, targets, dtype, threads, device, json,
+            Description = "A `kefu data build` folder: instead of random tokens, compare length-bucketed batches with packing on its training samples",
+        };
+        var packingLength = new Option<int?>("--packing-length") { Description = "With --data: tokens per packed row (default: the dataset's cutoff, else its longest sample)" };
+        var packedRows = new Option<int>("--packed-rows") { Description = "With --data: packed rows per step", DefaultValueFactory = _ => 1 };
+        var command = new Command("train", "Measure LoRA training speed, FLOPs, MFU and peak memory of a model folder, or packing against bucketing on a dataset")
+        {
+            model, sequence, batch, steps, checkpointing, rank, targets, dtype, threads, device, json, data, packingLength, packedRows,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -72,6 +78,9 @@ internal static class BenchTrainCommand
                 TorchThreads.Set(count);
 
             var directory = parseResult.GetRequiredValue(model);
+            if (parseResult.GetValue(data) is { } dataDirectory)
+                return await PackingAsync(console, directory, dataDirectory, type, target, lora, parseResult.GetValue(batch),
+                    parseResult.GetValue(packedRows), parseResult.GetValue(packingLength), parseResult.GetValue(steps), parseResult.GetValue(json), cancellationToken).ConfigureAwait(false);
             List<TrainingBenchmarkResult> results;
             try
             {
@@ -106,14 +115,59 @@ internal static class BenchTrainCommand
 
             Print(console, results);
             if (parseResult.GetValue(json) is { } path)
-            {
-                var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-                await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(results, Indented), cancellationToken).ConfigureAwait(false);
-                File.Move(temp, path, overwrite: true);
-            }
+                await WriteJsonAsync(path, results, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    private static async Task<int> PackingAsync(IAnsiConsole console, string modelDirectory, string dataDirectory,
+        ScalarType type, Device target, LoraSettings lora, int batchSize, int packedRows, int? packingLength, int steps, string? json, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<PackingBenchmarkResult> results;
+        try
+        {
+            if (packedRows < 1)
+                throw new ArgumentException("--packed-rows must be at least 1.");
+            results = await Task.Run(() =>
+            {
+                console.MarkupLine($"Loading [bold]{Markup.Escape(modelDirectory)}[/] as {type} …");
+                using var loaded = ModelFolder.Load(modelDirectory, type, target, warn: w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]"));
+                var dataset = Kefu.Training.Data.SftDataset.Open(dataDirectory, loaded.Config, modelDirectory, w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]"));
+                var length = packingLength ?? dataset.Cutoff ?? dataset.Train.Max(e => e.Length);
+                console.MarkupLine($"[grey]{steps} + 1 warm-up steps each: {batchSize} bucketed samples per step, then {packedRows} packed row(s) of {length} tokens per step …[/]");
+                return PackingBenchmark.Run(loaded, lora, dataset.Train, batchSize, packedRows, length, steps);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or Kefu.Training.Data.SftDatasetException
+            or Kefu.Model.Configuration.ModelConfigException)
+        {
+            console.Error(e.Message);
+            return 2;
+        }
+
+        static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+        var table = new Table().AddColumn("measure");
+        foreach (var r in results)
+            table.AddColumn(r.PackingLength is { } l ? $"packed ({r.RowsPerStep} × {l})" : $"bucketed (batch {r.RowsPerStep})");
+        void Row(string name, Func<PackingBenchmarkResult, string> value) => table.AddRow([name, .. results.Select(value)]);
+        Row("timed steps", r => r.TimedSteps.ToString(CultureInfo.InvariantCulture));
+        Row("sample tokens trained", r => r.RealTokens.ToString("N0", CultureInfo.InvariantCulture));
+        Row("padding", r => F(r.PaddingFraction * 100, "0.0") + " %");
+        Row("seconds", r => F(r.Seconds, "0.00"));
+        Row("sample tokens/s", r => F(r.RealTokensPerSecond, "0.0"));
+        console.Write(table);
+        console.MarkupLine($"Packing trains [bold]{F(results[1].RealTokensPerSecond / results[0].RealTokensPerSecond, "0.00")}×[/] the sample tokens per second of bucketing here.");
+        if (json is not null)
+            await WriteJsonAsync(json, results, cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task WriteJsonAsync<T>(string path, T value, CancellationToken cancellationToken)
+    {
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(value, Indented), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: true);
     }
 
     private static void Print(IAnsiConsole console, IReadOnlyList<TrainingBenchmarkResult> results)
