@@ -38,6 +38,14 @@ public sealed class KefuServiceOptions
     [Range(1, 100_000)]
     public int MaxMessageCharacters { get; set; } = 2000;
 
+    /// <summary>
+    /// The most messages a customer may send in one conversation. It bounds what one conversation can store and what
+    /// an agent has to read: beyond it the customer's messages are not stored; the customer channel hands the
+    /// conversation to a person with a notice, the API endpoints answer 4xx naming the limit.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxCustomerTurns { get; set; } = 200;
+
     /// <summary>The shop's name as the assistant says it.</summary>
     [Required]
     public string ShopName { get; set; } = "本店";

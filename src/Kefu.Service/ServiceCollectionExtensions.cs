@@ -71,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RetrievalResponder>();
         services.AddSingleton<ModelResponder>();
         services.AddSingleton<DialogueManager>();
+        services.AddSingleton<ConversationLimitHandoff>();
         services.AddSingleton<AgentDesk>();
 
         var shop = new ShopApiOptions();

@@ -53,8 +53,10 @@ public sealed class PostgresSessionStore : ISessionStore
                 {
                     Command($"SELECT {SessionColumns} FROM sessions WHERE id = @id", ("id", sessionId)),
                     Command("""
-                        SELECT role, content, at FROM (
-                            SELECT id, role, content, at FROM messages WHERE session_id = @id ORDER BY id DESC LIMIT @limit) AS recent
+                        SELECT role, content, at, seq, users FROM (
+                            SELECT id, role, content, at, (row_number() OVER (ORDER BY id))::int AS seq,
+                                (count(*) FILTER (WHERE role = 'user') OVER (ORDER BY id))::int AS users
+                            FROM messages WHERE session_id = @id ORDER BY id DESC LIMIT @limit) AS recent
                         ORDER BY id
                         """, ("id", sessionId), ("limit", LoadedMessages)),
                 },
@@ -64,8 +66,13 @@ public sealed class PostgresSessionStore : ISessionStore
                 return null;
             var session = ReadSession(reader);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            // The counts come with the tail, from one statement (one snapshot): a message stored meanwhile cannot shift them.
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
                 session.Messages.Add(new SessionMessage(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+                session.MessageCount = reader.GetInt32(3);
+                session.CustomerTurns = reader.GetInt32(4);
+            }
             return (Session?)session;
         }, cancellationToken);
 

@@ -6,7 +6,8 @@ namespace Kefu.Browser.Tests;
 /// <summary>
 /// The whole hand-off in a real browser: a customer (phone-sized window) gets an answer with its source and asks for a
 /// person; an agent who is already signed in sees the conversation arrive in the live queue, claims it and replies;
-/// the customer sees the reply and rates the conversation; the dashboard counts the hand-off and the rating.
+/// the customer sees the reply — pushed over the live stream, not polled — and rates the conversation; the dashboard
+/// counts the hand-off and the rating.
 /// </summary>
 public sealed class HandoffScenarioTests
 {
@@ -22,6 +23,8 @@ public sealed class HandoffScenarioTests
         // The customer, on a phone-sized screen, asks a question the knowledge base answers.
         var customerContext = await browser.NewContextAsync(375, 740);
         var customer = await customerContext.NewPageAsync();
+        var customerRequests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        customer.Request += (_, request) => customerRequests.Enqueue(new Uri(request.Url).AbsolutePath);
         await customer.GotoAsync(root + "/");
         await Expect(customer.Locator("#title")).ToContainTextAsync("青禾优选");
         await Expect(customer.Locator(".bubble-row.assistant").First).ToContainTextAsync("有什么可以帮您");
@@ -71,9 +74,14 @@ public sealed class HandoffScenarioTests
         await agent.Locator("#send-reply").ClickAsync();
         await Expect(agent.Locator("#timeline .bubble-row.agent")).ToContainTextAsync("我是客服小王");
 
-        // The customer sees the person's reply, then the agent closes the conversation and the customer rates it.
+        // The customer sees the person's reply, by name, then the agent closes the conversation and the customer rates it.
         await Expect(customer.Locator(".bubble-row.agent")).ToContainTextAsync("我是客服小王");
+        await Expect(customer.Locator(".bubble-row.agent .name")).ToHaveTextAsync("客服小王");
         await Expect(customer.Locator("#status")).ToContainTextAsync("人工客服");
+        await Expect(customer.Locator("#banner")).ToContainTextAsync("客服小王已接入");
+        // It came over the live stream: the page opened it once and never polled the conversation (the old way, every 2 s).
+        customerRequests.Count(path => path == $"/api/customer/sessions/{sessionId}/events").ShouldBe(1);
+        customerRequests.ShouldNotContain($"/api/customer/sessions/{sessionId}");
         await browser.ScreenshotAsync(customer, "customer-sees-agent-reply");
         await agent.Locator("#resolve").ClickAsync();
         await Expect(agent.Locator("#session-state")).ToContainTextAsync("已解决");
@@ -97,6 +105,37 @@ public sealed class HandoffScenarioTests
         await Expect(admin.Locator("#latency-chart svg path[data-series='p95']")).ToHaveCountAsync(1);
         await Expect(admin.Locator("#word-lists details").First).ToBeVisibleAsync();
         await browser.ScreenshotAsync(admin, "dashboard");
+    }
+
+    [Fact]
+    public async Task CustomerWaitingForHuman_LiveStreamRefused_FallsBackToPollingAndShowsEachReplyOnce()
+    {
+        await using var browser = await BrowserSession.StartAsync(nameof(CustomerWaitingForHuman_LiveStreamRefused_FallsBackToPollingAndShowsEachReplyOnce));
+        // No live streams at all: every attempt is refused (429), as an overloaded server or a hostile proxy would.
+        await using var server = await KefuTestServer.StartAsync(o => o.MaxCustomerStreams = 0);
+        var context = await browser.NewContextAsync(375, 740);
+        var customer = await context.NewPageAsync();
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        customer.Request += (_, request) => requests.Enqueue(new Uri(request.Url).AbsolutePath);
+        await customer.GotoAsync(server.Address.ToString());
+        await Expect(customer.Locator(".bubble-row.assistant").First).ToContainTextAsync("有什么可以帮您");
+        await customer.Locator("#human").ClickAsync();
+        await Expect(customer.Locator("#banner")).ToContainTextAsync("第 1 位");
+        var sessionId = await customer.EvaluateAsync<string>("localStorage.getItem('kefu.session')");
+
+        using var agent = server.Client(withKey: true);
+        await Json.PostAsync(agent, $"agent/sessions/{sessionId}/accept", new { });
+        await Json.PostAsync(agent, $"agent/sessions/{sessionId}/reply", new { message = "第一条回复" });
+        await Expect(customer.Locator(".bubble-row.agent")).ToContainTextAsync("第一条回复");
+        await Json.PostAsync(agent, $"agent/sessions/{sessionId}/reply", new { message = "第二条回复" });
+        await Expect(customer.Locator(".bubble-row.agent")).ToHaveCountAsync(2);
+        // Several more polls see both replies again: still shown once each.
+        var polls = requests.Count(path => path == $"/api/customer/sessions/{sessionId}");
+        while (requests.Count(path => path == $"/api/customer/sessions/{sessionId}") < polls + 2)
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        await Expect(customer.Locator(".bubble-row.agent")).ToHaveCountAsync(2);
+        await Expect(customer.Locator(".bubble-row.agent").Nth(1)).ToContainTextAsync("第二条回复");
+        requests.Count(path => path == $"/api/customer/sessions/{sessionId}/events").ShouldBe(3, "three refused attempts, then polling");
     }
 
     [Fact]

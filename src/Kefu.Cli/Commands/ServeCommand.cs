@@ -55,6 +55,12 @@ internal static class ServeCommand
                 + "(default: $KEFU_DATABASE, else SQLite files in --data-dir)",
         };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per API key", DefaultValueFactory = _ => 120 };
+        var maxTurns = new Option<int>("--max-turns") { Description = "Most messages a customer may send in one conversation", DefaultValueFactory = _ => 200 };
+        maxTurns.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+                result.AddError("--max-turns must be at least 1.");
+        });
         var learnConfig = new Option<string?>("--learn-config") { Description = "Run the daily learning loop inside the server with this learn.json (kefu learn)" };
         var keysFile = new Option<string?>("--keys-file") { Description = "API keys file from 'kefu keys add' (SHA-256 digests only); its active keys are accepted" };
         var corsOrigins = new Option<string[]>("--cors-origin") { Description = "Web origin whose pages may call the API, e.g. https://shop.example.com (repeatable)" };
@@ -69,6 +75,7 @@ internal static class ServeCommand
         };
         command.Options.Add(keysFile);
         command.Options.Add(corsOrigins);
+        command.Options.Add(maxTurns);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -100,6 +107,7 @@ internal static class ServeCommand
                 EscalationBackendUrl = parseResult.GetValue(escalation),
                 KnowledgePaths = [.. parseResult.GetValue(knowledge) ?? []],
                 RequestsPerMinutePerKey = parseResult.GetValue(rate),
+                MaxCustomerTurns = parseResult.GetValue(maxTurns),
                 DatabaseConnectionString = parseResult.GetValue(database) is { Length: > 0 } databaseGiven ? databaseGiven
                     : Environment.GetEnvironmentVariable("KEFU_DATABASE") is { Length: > 0 } databaseFromEnvironment ? databaseFromEnvironment : null,
             };

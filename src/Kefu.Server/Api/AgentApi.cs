@@ -19,7 +19,8 @@ internal static class AgentApi
         var agent = endpoints.MapGroup("/agent")
             .RequireAuthorization(ServerBuilderExtensions.AgentPolicy)
             .RequireRateLimiting(ServerBuilderExtensions.RateLimitPolicy)
-            .AddEndpointFilter(Ui.QueueWatcher.NudgeAfterWrites);
+            .AddEndpointFilter(Ui.QueueWatcher.NudgeAfterWrites)
+            .AddEndpointFilter(Ui.CustomerSessionWatcher.NudgeAfterWrites);
         agent.MapGet("/queue", async (AgentDesk desk, CancellationToken ct) =>
             TypedResults.Ok((await desk.QueueAsync(QueueLimit, ct).ConfigureAwait(false)).Select(SessionView.From).ToList()));
         agent.MapGet("/sessions/{sessionId}", (string sessionId, AgentDesk desk, CancellationToken ct) =>

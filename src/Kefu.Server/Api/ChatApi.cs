@@ -6,7 +6,8 @@ namespace Kefu.Server.Api;
 
 /// <summary>
 /// <c>POST /chat</c> — the seed article's endpoint, session-aware: <c>{session_id?, message}</c> →
-/// <c>{session_id, reply, sources, tool_calls, handoff, latency_ms}</c>; and <c>GET /chat/sessions/{id}</c> for
+/// <c>{session_id, reply, sources, tool_calls, handoff, latency_ms}</c> (409 naming the limit when the session already has
+/// <c>MaxCustomerTurns</c> customer messages); and <c>GET /chat/sessions/{id}</c> for
 /// reading a conversation (a customer waiting for a human agent's reply polls it).
 /// </summary>
 internal static class ChatApi
@@ -32,6 +33,10 @@ internal static class ChatApi
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown session",
                 detail: $"There is no session {e.SessionId}; omit session_id to start a new one.");
+        }
+        catch (ConversationLimitException e)
+        {
+            return ConversationLimitProblem.Create(e);
         }
     }
 

@@ -49,8 +49,18 @@ internal static class OpenAiApi
         var id = OpenAiFormat.NewId();
         var created = OpenAiFormat.UnixSeconds(time.GetUtcNow());
         var model = string.IsNullOrEmpty(request.Model) ? backends.PrimaryName : request.Model;
-        if (sessionId.Length > 0 && await sessions.FindAsync(sessionId, cancellationToken).ConfigureAwait(false) is null)
-            return UnknownSession(sessionId);
+        if (sessionId.Length > 0)
+        {
+            if (await sessions.FindAsync(sessionId, cancellationToken).ConfigureAwait(false) is not { } stored)
+                return UnknownSession(sessionId);
+            if (dialogue.IsAtTurnLimit(stored.CustomerTurns))
+                return ConversationLimitProblem.Create(sessionId, dialogue.MaxCustomerTurns);
+        }
+        else if (dialogue.IsAtTurnLimit(history.Count(m => m.Role == SessionMessage.User)))
+        {
+            // Checked before a stream starts: once it has, the client could only see a broken stream.
+            return ConversationLimitProblem.Create("", dialogue.MaxCustomerTurns);
+        }
         if (request.Stream == true)
         {
             Task<TurnResult> Turn(TextSink sink, CancellationToken ct) => sessionId.Length == 0
@@ -69,6 +79,10 @@ internal static class OpenAiApi
         catch (SessionNotFoundException)
         {
             return UnknownSession(sessionId);
+        }
+        catch (ConversationLimitException e)
+        {
+            return ConversationLimitProblem.Create(e);
         }
         var promptTokens = messages.Sum(m => tokens.CountTokens(m.Text() ?? ""));
         return TypedResults.Ok(OpenAiFormat.Completion(id, created, model, turn, promptTokens, tokens.CountTokens(turn.Reply)));

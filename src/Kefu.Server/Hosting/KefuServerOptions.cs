@@ -86,11 +86,34 @@ public sealed class KefuServerOptions
     /// <summary>Customer messages per minute per client address on the public channel (reads get four times as many).</summary>
     public int CustomerMessagesPerMinute { get; set; } = 20;
 
+    /// <summary>
+    /// The most messages a customer may send in one conversation (sets <see cref="KefuServiceOptions.MaxCustomerTurns"/>;
+    /// <see cref="ConfigureService"/> runs after and may change it). Beyond it the chat page's customer is told and handed
+    /// to a person; <c>/chat</c> and <c>/v1/chat/completions</c> answer 409/400 naming the limit. Messages are already
+    /// bounded in length by <see cref="KefuServiceOptions.MaxMessageCharacters"/> and <see cref="MaxRequestBodyBytes"/>.
+    /// </summary>
+    public int MaxCustomerTurns { get; set; } = 200;
+
     /// <summary>Questions offered as one-tap buttons in the customer chat.</summary>
     public List<string> QuickReplies { get; set; } = [];
 
     /// <summary>How often the agent queue is re-read for its live feed (changes made here are pushed at once).</summary>
     public TimeSpan AgentQueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often a conversation a customer follows live (<c>GET /api/customer/sessions/{id}/events</c>) is re-read, to
+    /// see an agent's reply made on another replica; changes made on this one are pushed at once.
+    /// </summary>
+    public TimeSpan CustomerStreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a customer's live stream may stay quiet before a <c>ping</c> event keeps proxies from closing it.</summary>
+    public TimeSpan CustomerStreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Customer live streams one client address may hold open at once (a few tabs); more are refused with 429.</summary>
+    public int CustomerStreamsPerAddress { get; set; } = 4;
+
+    /// <summary>Customer live streams the server holds open at once in all; more are refused with 429 (the page then polls).</summary>
+    public int MaxCustomerStreams { get; set; } = 1000;
 
     /// <summary>
     /// A keys file (<c>kefu keys add</c>) whose active keys are accepted besides <see cref="ApiKeys"/>; it holds only

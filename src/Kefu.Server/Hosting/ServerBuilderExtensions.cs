@@ -60,6 +60,7 @@ internal static class ServerBuilderExtensions
         services.AddKefuService(service =>
         {
             service.DataDirectory = options.DataDirectory;
+            service.MaxCustomerTurns = options.MaxCustomerTurns;
             options.ConfigureService?.Invoke(service);
         }, options.ConfigureShop);
         if (options.DatabaseConnectionString is { Length: > 0 } database)

@@ -42,8 +42,8 @@ public sealed partial class DialogueManager(
 
     /// <summary>
     /// Handles a message in a stored session (created when <paramref name="sessionId"/> is null).
-    /// Throws <see cref="SessionNotFoundException"/> for an unknown id and <see cref="ArgumentException"/> for an
-    /// empty or over-long message.
+    /// Throws <see cref="SessionNotFoundException"/> for an unknown id, <see cref="ArgumentException"/> for an
+    /// empty or over-long message and <see cref="ConversationLimitException"/> when the conversation is at its limit.
     /// </summary>
     public Task<TurnResult> HandleAsync(string? sessionId, string message, CancellationToken cancellationToken) =>
         HandleAsync(sessionId, message, null, cancellationToken);
@@ -63,6 +63,9 @@ public sealed partial class DialogueManager(
         }
         using var held = await locks.AcquireAsync(sessionId, cancellationToken).ConfigureAwait(false);
         var session = await store.FindAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new SessionNotFoundException(sessionId);
+        // Checked under the lock, before anything is stored: two quick messages cannot both slip past the limit.
+        if (IsAtTurnLimit(session.CustomerTurns))
+            throw new ConversationLimitException(sessionId, MaxCustomerTurns);
         return await RunTurnAsync(session, message, stream, cancellationToken).ConfigureAwait(false);
     }
 
@@ -77,6 +80,8 @@ public sealed partial class DialogueManager(
     public Task<TurnResult> HandleStatelessAsync(IReadOnlyList<SessionMessage> history, string message, TextSink? stream, CancellationToken cancellationToken)
     {
         ValidateMessage(message);
+        if (IsAtTurnLimit(history.Count(m => m.Role == SessionMessage.User)))
+            throw new ConversationLimitException("", MaxCustomerTurns);
         var now = time.GetUtcNow();
         var session = new Session
         {
@@ -316,6 +321,12 @@ public sealed partial class DialogueManager(
         string.IsNullOrWhiteSpace(message) ? "The message is empty."
         : message.Length > options.Value.MaxMessageCharacters ? $"The message is longer than {options.Value.MaxMessageCharacters} characters."
         : null;
+
+    /// <summary>The most messages a customer may send in one conversation.</summary>
+    public int MaxCustomerTurns => options.Value.MaxCustomerTurns;
+
+    /// <summary>Whether a conversation with this many customer messages already takes no more.</summary>
+    public bool IsAtTurnLimit(int customerMessages) => customerMessages >= options.Value.MaxCustomerTurns;
 
     private void ValidateMessage(string message)
     {

@@ -31,6 +31,16 @@ public sealed class Session
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>
+    /// How many messages the conversation has stored in all, as of loading: the sequence number of its last message
+    /// (messages are numbered 1, 2, … in the order they were stored; <see cref="Messages"/> is the tail, so its last
+    /// message is number <see cref="MessageCount"/>). The customer's live stream uses it as the event id.
+    /// </summary>
+    public int MessageCount { get; set; }
+
+    /// <summary>How many messages the customer has sent in the conversation (all stored, not only the loaded tail).</summary>
+    public int CustomerTurns { get; set; }
+
     /// <summary>The most recent messages, oldest first (as many as the store loads, not the whole history).</summary>
     public List<SessionMessage> Messages { get; init; } = [];
 

@@ -100,8 +100,9 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT state, slots, unresolved, pending, created_at, updated_at, queued_at, handoff_reason, agent FROM sessions WHERE id = $id;
-            SELECT role, content, at FROM (
-                SELECT id, role, content, at FROM messages WHERE session_id = $id ORDER BY id DESC LIMIT $limit)
+            SELECT role, content, at, seq, users FROM (
+                SELECT id, role, content, at, ROW_NUMBER() OVER (ORDER BY id) AS seq, SUM(role = 'user') OVER (ORDER BY id) AS users
+                FROM messages WHERE session_id = $id ORDER BY id DESC LIMIT $limit)
             ORDER BY id;
             """;
         command.Parameters.AddWithValue("$id", sessionId);
@@ -111,8 +112,13 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
             return null;
         var session = ReadSession(sessionId, reader);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        // The counts come with the tail, from one statement (one snapshot): a message stored meanwhile cannot shift them.
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
             session.Messages.Add(new SessionMessage(reader.GetString(0), reader.GetString(1), ParseTime(reader.GetString(2))));
+            session.MessageCount = reader.GetInt32(3);
+            session.CustomerTurns = reader.GetInt32(4);
+        }
         return session;
     }
 

@@ -20,4 +20,7 @@ public enum HandoffReason
 
     /// <summary>A safety event: the customer's message was blocked for a severe listed word.</summary>
     Safety,
+
+    /// <summary>The conversation reached the most customer messages one conversation may hold (<see cref="KefuServiceOptions.MaxCustomerTurns"/>).</summary>
+    TurnLimit,
 }

@@ -49,6 +49,7 @@ public sealed class ReplyTemplates(KefuServiceOptions options)
             HandoffReason.ToolUnavailable => "抱歉，订单系统暂时无法访问，已为您转接人工客服，请稍候。",
             HandoffReason.NegativeSentiment => Apology() + "已为您优先转接人工客服，请稍候。",
             HandoffReason.Safety => "已为您转接人工客服继续处理，请稍候。",
+            HandoffReason.TurnLimit => TurnLimitReached(options.MaxCustomerTurns) + "已为您转接人工客服继续处理，请稍候。",
             _ => "好的，正在为您转接人工客服，请稍候。",
         };
         var hours = options.HumanServiceHours is { Length: > 0 } h
@@ -56,6 +57,14 @@ public sealed class ReplyTemplates(KefuServiceOptions options)
             : "";
         return opening + hours + "您的对话记录会一并转给客服，无需重复描述。";
     }
+
+    /// <summary>Why the customer's message was not taken: the conversation is at its limit (the number is the limit).</summary>
+    public static string TurnLimitReached(int limit) =>
+        $"本次对话已达到{limit}条消息的上限，您刚才的消息未能送达。";
+
+    /// <summary>What a customer at the limit is told while a person has (or is about to have) the conversation.</summary>
+    public static string TurnLimitWithHuman(int limit) =>
+        TurnLimitReached(limit) + "人工客服会在这里继续回复您；客服结束本次对话后，您可以开始新的对话。";
 
     public static string WaitingForHuman() => "您已在人工客服队列中，客服接入后会马上回复您，请稍候。";
 

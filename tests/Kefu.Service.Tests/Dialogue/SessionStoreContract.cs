@@ -55,6 +55,26 @@ public abstract class SessionStoreContract
     }
 
     [Fact]
+    public async Task Find_LongConversation_CountsEveryMessageAndEveryCustomerMessageNotOnlyTheLoadedOnes()
+    {
+        var store = OpenStore();
+        var session = await store.CreateAsync(Ct);
+        (await store.FindAsync(session.Id, Ct))!.MessageCount.ShouldBe(0);
+        for (var i = 1; i <= 30; i++)
+        {
+            await store.SaveAsync(session, [new(SessionMessage.User, $"问{i}", DateTimeOffset.UtcNow), new(SessionMessage.Assistant, $"答{i}", DateTimeOffset.UtcNow)], null, Ct);
+        }
+        await store.SaveAsync(session, [new(SessionMessage.Agent, "人工回复", DateTimeOffset.UtcNow)], null, Ct);
+
+        var restored = (await OpenStore(loadedMessages: 10).FindAsync(session.Id, Ct))!;
+
+        restored.MessageCount.ShouldBe(61, "the number of the last message, so the tail's messages are numbered 52–61");
+        restored.CustomerTurns.ShouldBe(30);
+        restored.Messages.Count.ShouldBe(10);
+        restored.Messages[^1].Content.ShouldBe("人工回复");
+    }
+
+    [Fact]
     public async Task Find_UnknownId_IsNull() =>
         (await OpenStore().FindAsync("s_nope", Ct)).ShouldBeNull();
 

@@ -16,7 +16,9 @@ internal sealed class ServiceHarness(ServiceProvider services, FakeOrderSystem o
 
     public AgentDesk Agents => services.GetRequiredService<AgentDesk>();
 
-    public static async Task<ServiceHarness> CreateAsync(IChatClient? model = null)
+    public ConversationLimitHandoff TurnLimit => services.GetRequiredService<ConversationLimitHandoff>();
+
+    public static async Task<ServiceHarness> CreateAsync(IChatClient? model = null, Action<KefuServiceOptions>? configure = null)
     {
         var orders = new FakeOrderSystem();
         var temp = new TempDirectory();
@@ -33,6 +35,7 @@ internal sealed class ServiceHarness(ServiceProvider services, FakeOrderSystem o
             o.ShopName = "青禾优选";
             o.HumanServiceHours = "每天9:00–22:00";
             o.ProductNames = ["青禾可视空气炸锅 5L"];
+            configure?.Invoke(o);
         });
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<KnowledgeImporter>()

@@ -12,9 +12,12 @@ namespace Kefu.Server.Api.Ui;
 /// <summary>
 /// The public customer channel behind the chat page and the widget, with no API key: <c>POST /api/customer/chat</c>
 /// streams a turn as server-sent events (<c>delta</c> pieces of text, then <c>done</c> with sources, order card and
-/// hand-off state); <c>GET /api/customer/sessions/{id}</c> is what a customer waiting for a person polls; a rating
-/// closes the conversation. A conversation's id (128 random bits) is the customer's only credential: it is created
-/// by the first message and kept in the browser. Every client address is rate-limited.
+/// hand-off state); <c>GET /api/customer/sessions/{id}/events</c> streams what a customer waiting for a person must
+/// see (<see cref="CustomerEventsApi"/>); <c>GET /api/customer/sessions/{id}</c> is the same as one snapshot (restoring
+/// the page, or polling where the stream fails); a rating closes the conversation. A message beyond the conversation's
+/// limit is not taken: the customer is told, and a person takes over (<see cref="ConversationLimitHandoff"/>). A
+/// conversation's id (128 random bits) is the customer's only credential: it is created by the first message and kept
+/// in the browser. Every client address is rate-limited.
 /// </summary>
 internal static class CustomerApi
 {
@@ -24,6 +27,8 @@ internal static class CustomerApi
         customer.MapGet("/config", Config).RequireRateLimiting(UiServices.CustomerReadPolicy);
         customer.MapPost("/chat", ChatAsync).RequireRateLimiting(UiServices.CustomerMessagePolicy);
         customer.MapGet("/sessions/{sessionId}", GetSessionAsync).RequireRateLimiting(UiServices.CustomerReadPolicy);
+        // Each (re)connection costs a read; the open streams themselves are capped by CustomerSessionWatcher.
+        customer.MapGet("/sessions/{sessionId}/events", CustomerEventsApi.OpenAsync).RequireRateLimiting(UiServices.CustomerReadPolicy);
         customer.MapPost("/sessions/{sessionId}/rating", RateAsync).RequireRateLimiting(UiServices.CustomerMessagePolicy);
     }
 
@@ -31,20 +36,21 @@ internal static class CustomerApi
         TypedResults.Ok(new CustomerConfig(service.Value.ShopName, service.Value.AssistantName, service.Value.HumanServiceHours, options.QuickReplies));
 
     private static async Task<IResult> ChatAsync(
-        ChatRequest request, DialogueManager dialogue, ISessionStore sessions, OrderCards orders, QueueWatcher queue, CancellationToken cancellationToken)
+        ChatRequest request, DialogueManager dialogue, ConversationLimitHandoff limit, ISessionStore sessions, OrderCards orders, QueueWatcher queue,
+        CustomerSessionWatcher followers, CancellationToken cancellationToken)
     {
         if (dialogue.CheckMessage(request.Message) is { } problem)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["message"] = [problem] });
         var sessionId = string.IsNullOrEmpty(request.SessionId) ? null : request.SessionId;
         if (sessionId is not null && await sessions.FindAsync(sessionId, cancellationToken).ConfigureAwait(false) is null)
             return UnknownSession(sessionId);
-        return TypedResults.ServerSentEvents(StreamAsync(sessionId, request.Message!, dialogue, sessions, orders, queue, cancellationToken));
+        return TypedResults.ServerSentEvents(StreamAsync(sessionId, request.Message!, dialogue, limit, sessions, orders, queue, followers, cancellationToken));
     }
 
     /// <summary>Runs the turn while the response streams; the last event carries everything the page shows besides the text.</summary>
     private static async IAsyncEnumerable<SseItem<object>> StreamAsync(
-        string? sessionId, string message, DialogueManager dialogue, ISessionStore sessions, OrderCards orders, QueueWatcher queue,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        string? sessionId, string message, DialogueManager dialogue, ConversationLimitHandoff limit, ISessionStore sessions, OrderCards orders,
+        QueueWatcher queue, CustomerSessionWatcher followers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var events = Channel.CreateUnbounded<SseItem<object>>(new UnboundedChannelOptions { SingleReader = true });
         ValueTask Sink(string delta, CancellationToken _)
@@ -57,15 +63,24 @@ internal static class CustomerApi
         {
             try
             {
-                var turn = await dialogue.HandleAsync(sessionId, message, Sink, cancellationToken).ConfigureAwait(false);
+                TurnResult turn;
+                try
+                {
+                    turn = await dialogue.HandleAsync(sessionId, message, Sink, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ConversationLimitException e)
+                {
+                    turn = await limit.HandleAsync(e.SessionId, Sink, cancellationToken).ConfigureAwait(false);
+                }
                 if (turn.Handoff)
                     queue.Nudge();
+                followers.Nudge(turn.SessionId);
                 var session = await sessions.FindAsync(turn.SessionId, cancellationToken).ConfigureAwait(false);
                 var position = session is { State: SessionState.WaitingForHuman }
                     ? await sessions.QueuePositionAsync(session, cancellationToken).ConfigureAwait(false)
                     : 0;
                 var card = await orders.FindAsync(turn.ToolCalls, cancellationToken).ConfigureAwait(false);
-                events.Writer.TryWrite(new SseItem<object>(CustomerTurn.From(turn, position, card), "done"));
+                events.Writer.TryWrite(new SseItem<object>(CustomerTurn.From(turn, position, card, session?.MessageCount ?? 0), "done"));
                 events.Writer.TryComplete();
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -14,7 +14,7 @@ internal static class UiServices
     /// <summary>Customer messages, per client address.</summary>
     public const string CustomerMessagePolicy = "customer-message";
 
-    /// <summary>Customer reads (polling a conversation while waiting for an agent), per client address.</summary>
+    /// <summary>Customer reads (restoring or polling a conversation, opening its live stream), per client address.</summary>
     public const string CustomerReadPolicy = "customer-read";
 
     /// <summary>Sign-in attempts, per client address: slows password guessing to a crawl.</summary>
@@ -31,6 +31,7 @@ internal static class UiServices
             return SqliteDeskStore.Open(Path.Combine(sp.GetRequiredService<IOptions<KefuServiceOptions>>().Value.DataDirectory, "sessions.db"));
         });
         services.AddSingleton<QueueWatcher>();
+        services.AddSingleton<CustomerSessionWatcher>();
         services.AddSingleton<OrderCards>();
         services.AddSingleton<SensitiveWordLists>();
         services.AddRateLimiter(limiter =>

@@ -1,9 +1,13 @@
 // The customer chat (full page, and inside the widget's frame with ?embed=1). Talks to the public customer channel:
-// POST /api/customer/chat streams each reply; while a person has the conversation the page polls it for their replies.
+// POST /api/customer/chat streams each reply; while a person has (or is about to have) the conversation the page follows
+// it live (GET /api/customer/sessions/{id}/events, an EventSource that reconnects by itself and resumes after the last
+// message it had); only when the stream fails again and again does it poll the conversation instead.
 import { el, api, postEvents, orderCard, sourcesLine } from './common.js';
 
 const storageKey = 'kefu.session';
 const pollMilliseconds = 2000;
+const streamFailuresBeforePolling = 3;
+const streamRetryMilliseconds = 3000;
 const $ = id => document.getElementById(id);
 const embedded = new URLSearchParams(location.search).has('embed');
 
@@ -11,9 +15,18 @@ let sessionId = localStorage.getItem(storageKey);
 let state = 'bot';
 let config = { assistant_name: '智能客服', shop_name: '在线客服', quick_replies: [] };
 let pollTimer = null;
+let stream = null;
+let streamRetry = null;
+let streamFailures = 0;
 let busy = false;
 let score = 0;
-const shownAgentMessages = new Set();
+let agentName = null;
+// Messages are numbered in the conversation (seq). Every agent message up to seenUpTo has been shown; shown holds the
+// numbers of those shown since, so a message that arrives twice (stream, poll, restore) shows once.
+let seenUpTo = 0;
+const shown = new Set();
+// The conversation is at its message limit: once it is over, the next message starts a new one.
+let startFresh = false;
 
 function scrollDown() {
   const box = $('messages');
@@ -37,8 +50,9 @@ function typing() {
   return row;
 }
 
-function setState(next, position = 0) {
+function setState(next, position = 0, agent = null) {
   state = next;
+  agentName = agent;
   const banner = $('banner');
   banner.classList.toggle('human', next === 'human');
   if (next === 'waiting_for_human') {
@@ -47,7 +61,7 @@ function setState(next, position = 0) {
     banner.hidden = false;
   } else if (next === 'human') {
     $('status').textContent = '人工客服为您服务中';
-    banner.textContent = '人工客服已接入，请直接描述您的问题。';
+    banner.textContent = `${agentName ?? '人工客服'}已接入，请直接描述您的问题。`;
     banner.hidden = false;
   } else {
     $('status').textContent = next === 'resolved' ? '对话已结束' : `${config.assistant_name}在线`;
@@ -55,32 +69,68 @@ function setState(next, position = 0) {
   }
   $('human').disabled = next === 'waiting_for_human' || next === 'human';
   if (next === 'resolved') showRating();
-  if (next === 'waiting_for_human' || next === 'human') startPolling();
-  else stopPolling();
+  if (next === 'waiting_for_human' || next === 'human') follow();
+  else unfollow();
 }
 
-function startPolling() {
-  if (!pollTimer) pollTimer = setInterval(poll, pollMilliseconds);
+/** An agent's message, once, however often it arrives. */
+function showAgentMessage(message) {
+  if (message.role !== 'agent' || shown.has(message.seq) || message.seq <= seenUpTo) return;
+  shown.add(message.seq);
+  bubble('agent', message.content, agentName ?? '人工客服');
 }
 
-function stopPolling() {
+/** Follows the conversation live; after repeated failures (no EventSource, refused, proxy trouble) polls instead. */
+function follow() {
+  if (!sessionId || stream || streamRetry || pollTimer) return;
+  if (typeof EventSource === 'undefined' || streamFailures >= streamFailuresBeforePolling) {
+    pollTimer = setInterval(poll, pollMilliseconds);
+    return;
+  }
+  const source = new EventSource(`/api/customer/sessions/${encodeURIComponent(sessionId)}/events?after=${seenUpTo}`);
+  stream = source;
+  source.addEventListener('open', () => { streamFailures = 0; });
+  source.addEventListener('message', event => {
+    const message = JSON.parse(event.data);
+    showAgentMessage(message);
+    seenUpTo = Math.max(seenUpTo, message.seq);
+  });
+  source.addEventListener('state', event => {
+    const update = JSON.parse(event.data);
+    if (update.state !== state || update.queue_position || update.agent_name !== agentName) {
+      setState(update.state, update.queue_position, update.agent_name);
+    }
+  });
+  source.addEventListener('error', () => {
+    if (stream !== source) return;
+    streamFailures++;
+    // A dropped connection is retried by the EventSource itself (with Last-Event-ID); a refused one (an HTTP error)
+    // is closed for good, so it is opened again here, a little later.
+    if (source.readyState === EventSource.CLOSED || streamFailures >= streamFailuresBeforePolling) {
+      source.close();
+      stream = null;
+      streamRetry = setTimeout(() => { streamRetry = null; follow(); }, streamFailures >= streamFailuresBeforePolling ? 0 : streamRetryMilliseconds);
+    }
+  });
+}
+
+function unfollow() {
+  stream?.close();
+  stream = null;
+  clearTimeout(streamRetry);
+  streamRetry = null;
   clearInterval(pollTimer);
   pollTimer = null;
 }
 
-/** Shows the agent's replies that arrived since the last look, and follows the conversation's state. */
+/** The fallback: shows the agent's replies that arrived since the last look, and follows the conversation's state. */
 async function poll() {
   if (!sessionId || busy) return;
   try {
     const session = await api(`/api/customer/sessions/${encodeURIComponent(sessionId)}`);
-    for (const message of session.messages) {
-      const key = `${message.at}|${message.content}`;
-      if (message.role === 'agent' && !shownAgentMessages.has(key)) {
-        shownAgentMessages.add(key);
-        bubble('agent', message.content, '人工客服');
-      }
-    }
-    if (session.state !== state || session.queue_position) setState(session.state, session.queue_position);
+    for (const message of session.messages) showAgentMessage(message);
+    seenUpTo = Math.max(seenUpTo, session.seq);
+    if (session.state !== state || session.queue_position) setState(session.state, session.queue_position, agentName);
   } catch (error) {
     if (error.status === 404) forget();
   }
@@ -89,6 +139,9 @@ async function poll() {
 function forget() {
   localStorage.removeItem(storageKey);
   sessionId = null;
+  seenUpTo = 0;
+  shown.clear();
+  startFresh = false;
   setState('bot');
 }
 
@@ -103,6 +156,7 @@ async function send(text) {
   const indicator = typing();
   let body = null;
   let streamed = '';
+  if (startFresh && (state === 'resolved' || state === 'bot')) forget();
   try {
     await postEvents('/api/customer/chat', { session_id: sessionId, message: text }, (type, data) => {
       if (type === 'delta') {
@@ -142,6 +196,7 @@ function finish(turn, indicator, body) {
   indicator.remove();
   sessionId = turn.session_id;
   localStorage.setItem(storageKey, sessionId);
+  if (turn.turn_limit_reached) startFresh = true;
   if (turn.reply) {
     body ??= bubble('assistant', '');
     body.textContent = turn.reply;
@@ -151,7 +206,7 @@ function finish(turn, indicator, body) {
   } else {
     body?.closest('.bubble-row')?.remove();
   }
-  setState(turn.state, turn.queue_position);
+  setState(turn.state, turn.queue_position, agentName);
   scrollDown();
 }
 
@@ -192,9 +247,9 @@ async function restore() {
   try {
     const session = await api(`/api/customer/sessions/${encodeURIComponent(sessionId)}`);
     for (const message of session.messages) {
-      if (message.role === 'agent') shownAgentMessages.add(`${message.at}|${message.content}`);
       if (message.content) bubble(message.role, message.content, message.role === 'agent' ? '人工客服' : null);
     }
+    seenUpTo = session.seq;
     setState(session.state, session.queue_position);
     return session.messages.length > 0;
   } catch {

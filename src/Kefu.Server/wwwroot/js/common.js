@@ -102,6 +102,7 @@ export const handoffReasons = {
   tool_unavailable: '订单系统不可用',
   negative_sentiment: '客户情绪激动',
   safety: '安全风险',
+  turn_limit: '对话消息数达到上限',
 };
 
 export const intents = {
