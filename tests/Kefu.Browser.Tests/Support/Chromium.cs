@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kefu.Testing;
 
 namespace Kefu.Browser.Tests.Support;
@@ -30,18 +29,10 @@ internal static class Chromium
         var script = Path.Combine(SharedData.RepositoryRoot, "eng", "browser", "install-chromium.sh");
         if (!File.Exists(script))
             return $"{ExecutablePath} is missing and so is {script} to install it.";
-        using var install = Process.Start(new ProcessStartInfo("bash", [script])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = install.StandardOutput.ReadToEndAsync();
-        var error = install.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await install.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        if (install.ExitCode == 0 && File.Exists(ExecutablePath))
+        var timeout = TimeSpan.FromMinutes(10);
+        var outcome = await InstallScript.RunAsync(script, timeout).ConfigureAwait(false);
+        if (outcome.Succeeded && File.Exists(ExecutablePath))
             return null;
-        var said = ((await error.ConfigureAwait(false)) + " " + (await output.ConfigureAwait(false))).Trim();
-        return $"{ExecutablePath} is missing and {script} could not install it (exit {install.ExitCode}): {said[^Math.Min(400, said.Length)..]}";
+        return $"{ExecutablePath} is missing and {script} could not install it ({outcome.Describe(timeout)}).";
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Xunit;
@@ -84,21 +83,10 @@ public static class LlamaCppLibraries
         var script = Path.Combine(SharedData.RepositoryRoot, "eng", "llama-cpp", "install-llama-cpp.sh");
         if (!File.Exists(script))
             return $"llama.cpp is not installed in {LibraryDirectory()} and {script} is missing to install it.";
-        using var install = Process.Start(new ProcessStartInfo("bash", [script])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = install.StandardOutput.ReadToEndAsync();
-        var error = install.StandardError.ReadToEndAsync();
-        if (!install.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            install.Kill(entireProcessTree: true);
-            return $"{script} did not finish within 5 minutes (npm registry slow or unreachable?).";
-        }
-        if (install.ExitCode == 0 && File.Exists(Path.Combine(LibraryDirectory(), FileNames[Llama])))
+        var timeout = TimeSpan.FromMinutes(5);
+        var outcome = InstallScript.RunAsync(script, timeout).GetAwaiter().GetResult();
+        if (outcome.Succeeded && File.Exists(Path.Combine(LibraryDirectory(), FileNames[Llama])))
             return null;
-        var said = (error.GetAwaiter().GetResult() + " " + output.GetAwaiter().GetResult()).Trim();
-        return $"llama.cpp is not installed in {LibraryDirectory()} and {script} could not install it (exit {install.ExitCode}): {said[^Math.Min(400, said.Length)..]}";
+        return $"llama.cpp is not installed in {LibraryDirectory()} and {script} could not install it ({outcome.Describe(timeout)}).";
     }
 }

@@ -35,28 +35,12 @@ internal static class AgentEventsApi
         using var subscription = queue.Subscribe();
         while (!cancellationToken.IsCancellationRequested)
         {
-            var ready = false;
-            using (var beat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            var wake = await LiveFeed.WaitAsync(subscription.Reader, Heartbeat, cancellationToken).ConfigureAwait(false);
+            if (wake == LiveFeed.Wake.Ended)
+                yield break;
+            if (wake == LiveFeed.Wake.Quiet)
             {
-                beat.CancelAfter(Heartbeat);
-                try
-                {
-                    ready = await subscription.Reader.WaitToReadAsync(beat.Token).ConfigureAwait(false);
-                    if (!ready)
-                        yield break;
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // Quiet for a while: the ping below keeps the connection alive.
-                }
-                catch (OperationCanceledException)
-                {
-                    yield break;
-                }
-            }
-            if (!ready)
-            {
-                yield return new SseItem<object>(new { at = time.GetUtcNow() }, "ping");
+                yield return LiveFeed.Ping(time);
                 continue;
             }
             while (subscription.Reader.TryRead(out var snapshot))

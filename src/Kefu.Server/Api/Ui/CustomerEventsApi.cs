@@ -47,7 +47,7 @@ internal static class CustomerEventsApi
         int.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : null;
 
     private static async IAsyncEnumerable<SseItem<object>> StreamAsync(
-        int cursor, CustomerStreamSubscription subscription, ISessionStore sessions, Dictionary<string, string> agentNames,
+        int cursor, FeedSubscription<CustomerSessionSnapshot> subscription, ISessionStore sessions, Dictionary<string, string> agentNames,
         TimeSpan heartbeat, TimeProvider time, CancellationToken stopping, [EnumeratorCancellation] CancellationToken aborted)
     {
         // The stream ends when the customer leaves or the server stops: an open chat page must not hold up a shutdown.
@@ -58,28 +58,12 @@ internal static class CustomerEventsApi
             CustomerStreamState? shown = null;
             while (!cancellationToken.IsCancellationRequested)
             {
-                var ready = false;
-                using (var beat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                var wake = await LiveFeed.WaitAsync(subscription.Reader, heartbeat, cancellationToken).ConfigureAwait(false);
+                if (wake == LiveFeed.Wake.Ended)
+                    yield break;
+                if (wake == LiveFeed.Wake.Quiet)
                 {
-                    beat.CancelAfter(heartbeat);
-                    try
-                    {
-                        ready = await subscription.Reader.WaitToReadAsync(beat.Token).ConfigureAwait(false);
-                        if (!ready)
-                            yield break;
-                    }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        // Quiet for a while: the ping below keeps the connection alive.
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        yield break;
-                    }
-                }
-                if (!ready)
-                {
-                    yield return new SseItem<object>(new { at = time.GetUtcNow() }, "ping");
+                    yield return LiveFeed.Ping(time);
                     continue;
                 }
                 if (!subscription.Reader.TryRead(out var snapshot))

@@ -45,7 +45,7 @@ internal sealed class CustomerSessionWatcher(ISessionStore store, KefuServerOpti
     /// (when known), then one per change, only the newest kept for a slow reader. Null, with the reason in
     /// <paramref name="refusal"/>, when the address or the server already holds as many streams as allowed.
     /// </summary>
-    public CustomerStreamSubscription? TrySubscribe(string sessionId, string address, out string? refusal)
+    public FeedSubscription<CustomerSessionSnapshot>? TrySubscribe(string sessionId, string address, out string? refusal)
     {
         var channel = Channel.CreateBounded<CustomerSessionSnapshot>(
             new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -73,7 +73,7 @@ internal sealed class CustomerSessionWatcher(ISessionStore store, KefuServerOpti
             if (feed.Latest is not null)
                 channel.Writer.TryWrite(feed.Latest);
         }
-        return new CustomerStreamSubscription(channel.Reader, () => Leave(sessionId, address, channel));
+        return new FeedSubscription<CustomerSessionSnapshot>(channel.Reader, () => Leave(sessionId, address, channel));
     }
 
     private void Leave(string sessionId, string address, Channel<CustomerSessionSnapshot> channel)

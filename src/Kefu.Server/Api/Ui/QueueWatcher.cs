@@ -24,7 +24,7 @@ internal sealed class QueueWatcher(ISessionStore store, KefuServerOptions option
     /// Snapshots from now on: the current one first (when known), then one per change; only the newest is kept for a
     /// slow reader. Dispose the subscription to stop (the last one out stops the polling).
     /// </summary>
-    public QueueSubscription Subscribe()
+    public FeedSubscription<QueueSnapshot> Subscribe()
     {
         var channel = Channel.CreateBounded<QueueSnapshot>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         lock (_gate)
@@ -38,7 +38,7 @@ internal sealed class QueueWatcher(ISessionStore store, KefuServerOptions option
                 _ = PollAsync(_loop.Token);
             }
         }
-        return new QueueSubscription(channel.Reader, () => Unsubscribe(channel));
+        return new FeedSubscription<QueueSnapshot>(channel.Reader, () => Unsubscribe(channel));
     }
 
     private void Unsubscribe(Channel<QueueSnapshot> channel)
