@@ -13,16 +13,7 @@ public sealed class BenchTrainCommandTests
     public async Task BenchTrain_TinyModel_PrintsTokensFlopsMfuAndMemoryForBothCheckpointingModes()
     {
         using var temp = new TempDirectory();
-        var config = new Qwen2Config
-        {
-            VocabSize = 64, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeadsRaw = 2,
-            MaxPositionEmbeddings = 128, TieWordEmbeddings = true, SlidingWindow = null, MaxWindowLayers = null,
-        };
-        using (var model = new Qwen2ForCausalLM(config))
-        {
-            Qwen2WeightInit.Initialize(model, seed: 3, std: 0.2);
-            ModelFolder.Save(model, temp.File("model"));
-        }
+        WriteTinyModel(temp.File("model"));
 
         var (exit, output) = await CliRun.RunAsync("bench", "train", "--model", temp.File("model"), "--seq", "16", "--batch-size", "2", "--steps", "1",
             "--rank", "4", "--json", temp.File("bench.json"));
@@ -49,16 +40,7 @@ public sealed class BenchTrainCommandTests
     public async Task BenchTrain_WithData_ComparesBucketedAndPackedSampleTokensPerSecond()
     {
         using var temp = new TempDirectory();
-        var config = new Qwen2Config
-        {
-            VocabSize = 64, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeadsRaw = 2,
-            MaxPositionEmbeddings = 128, TieWordEmbeddings = true, SlidingWindow = null, MaxWindowLayers = null,
-        };
-        using (var model = new Qwen2ForCausalLM(config))
-        {
-            Qwen2WeightInit.Initialize(model, seed: 3, std: 0.2);
-            ModelFolder.Save(model, temp.File("model"));
-        }
+        WriteTinyModel(temp.File("model"));
         Directory.CreateDirectory(temp.File("data"));
         var random = new Random(5);
         string Line(int i)
@@ -86,5 +68,17 @@ public sealed class BenchTrainCommandTests
         var (badExit, badOutput) = await CliRun.RunAsync("bench", "train", "--model", temp.File("model"), "--data", temp.File("data"), "--packing-length", "8");
         badExit.ShouldBe(2);
         badOutput.ShouldContain("--packing-length 8 is shorter than the longest sample (16 tokens)");
+    }
+
+    private static void WriteTinyModel(string directory)
+    {
+        var config = new Qwen2Config
+        {
+            VocabSize = 64, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeadsRaw = 2,
+            MaxPositionEmbeddings = 128, TieWordEmbeddings = true, SlidingWindow = null, MaxWindowLayers = null,
+        };
+        using var model = new Qwen2ForCausalLM(config);
+        Qwen2WeightInit.Initialize(model, seed: 3, std: 0.2);
+        ModelFolder.Save(model, directory);
     }
 }
