@@ -30,7 +30,11 @@ internal static class ExportCommands
     {
         var model = new Option<string>("--model") { Description = "Merged float model folder (config.json, safetensors, vocab.json, merges.txt)", Required = true };
         var output = new Option<string>("--out") { Description = "GGUF file to write", Required = true };
-        var type = new Option<string>("--type") { Description = "f32, f16, bf16, q8_0 or q4_0", DefaultValueFactory = _ => "q8_0" };
+        var type = new Option<string>("--type")
+        {
+            Description = "f32, f16, bf16, q8_0, q6_k, q4_k_m or q4_0 (q4_k_m: llama.cpp's usual 4-bit mix, Q4_K with Q6_K for the head and sensitive layers)",
+            DefaultValueFactory = _ => "q8_0",
+        };
         var name = new Option<string?>("--name") { Description = "general.name (default: the folder name)" };
         var template = new Option<string?>("--chat-template") { Description = "Jinja chat template file (default: tokenizer_config.json's, else Qwen2's ChatML)" };
         var command = new Command("gguf", "Write a Qwen2 model folder as one GGUF v3 file") { model, output, type, name, template };

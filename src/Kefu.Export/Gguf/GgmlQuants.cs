@@ -10,6 +10,8 @@ namespace Kefu.Export.Gguf;
 /// q = roundf(x/d)) and quantize_row_q4_0_ref (d = the signed value of largest magnitude / −8,
 /// q = min(15, (int8)(x/d + 8.5)), low nibbles holding the block's first 16 values), with the same float32
 /// arithmetic, so the bytes match llama.cpp's. Scales are IEEE half, rounded to nearest even as ggml's FP32→FP16.
+/// Q5_0, Q4_K and Q6_K (the types of llama.cpp's Q4_K_M mix) live in <see cref="Q5_0Format"/>, <see cref="Q4KFormat"/>
+/// and <see cref="Q6KFormat"/>, reached through <see cref="FromFloats"/> and <see cref="ToFloats"/>.
 /// </summary>
 public static class GgmlQuants
 {
@@ -23,6 +25,9 @@ public static class GgmlQuants
         GgmlType.BF16 => BF16(values),
         GgmlType.Q8_0 => QuantizeQ8_0(values),
         GgmlType.Q4_0 => QuantizeQ4_0(values),
+        GgmlType.Q5_0 => GgmlBlocks.Quantize(values, type, Q5_0Format.QuantizeBlock),
+        GgmlType.Q4_K => GgmlBlocks.Quantize(values, type, Q4KFormat.QuantizeBlock),
+        GgmlType.Q6_K => GgmlBlocks.Quantize(values, type, Q6KFormat.QuantizeBlock),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
@@ -56,6 +61,12 @@ public static class GgmlQuants
                 return DequantizeQ8_0(bytes);
             case GgmlType.Q4_0:
                 return DequantizeQ4_0(bytes);
+            case GgmlType.Q5_0:
+                return GgmlBlocks.Dequantize(bytes, type, Q5_0Format.DequantizeBlock);
+            case GgmlType.Q4_K:
+                return GgmlBlocks.Dequantize(bytes, type, Q4KFormat.DequantizeBlock);
+            case GgmlType.Q6_K:
+                return GgmlBlocks.Dequantize(bytes, type, Q6KFormat.DequantizeBlock);
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, null);
         }

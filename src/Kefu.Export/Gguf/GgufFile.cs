@@ -53,7 +53,7 @@ public sealed class GgufFile
         return bytes;
     }
 
-    /// <summary>A tensor's values as float32 (dequantised for Q8_0 and Q4_0).</summary>
+    /// <summary>A tensor's values as float32 (dequantised for the block types: Q8_0, Q4_0, Q5_0, Q4_K, Q6_K).</summary>
     public float[] ReadFloats(string name) => GgmlQuants.ToFloats(ReadBytes(name), Tensor(name).Type);
 
     public static GgufFile Read(string path)

@@ -9,9 +9,9 @@ namespace Kefu.Export.Qwen2;
 /// <summary>
 /// A Hugging Face Qwen2 model folder (merged, float weights) → one GGUF v3 file that llama.cpp and Ollama load:
 /// the qwen2 hyper-parameters, the tokenizer (<see cref="GgufTokenizerMetadata"/>) and every tensor under its GGUF
-/// name. As convert_hf_to_gguf.py, 1-D tensors (norms, biases) stay F32 and 2-D weights take the chosen type. For
-/// Q4_0 the embedding table and output head are written as Q8_0, as llama.cpp's quantizer keeps them at more bits
-/// (it picks Q6_K, which Kefu does not write): they are the most quantization-sensitive tensors.
+/// name. As convert_hf_to_gguf.py, 1-D tensors (norms, biases) stay F32 and 2-D weights take the chosen type; under
+/// the quantized types each tensor's type is the one llama-quantize would pick (<see cref="GgufQuantMix"/>: the output
+/// head at Q6_K, Q4_K_M's Q6_K layers, fallbacks for rows that are not whole blocks).
 /// </summary>
 public static class Qwen2GgufExporter
 {
@@ -33,7 +33,7 @@ public static class Qwen2GgufExporter
             new("qwen2.attention.layer_norm_rms_epsilon", GgufValue.Of((float)config.RmsNormEps)),
             new("general.file_type", GgufValue.Of(type.FileType())),
         };
-        if (type is GgufOutputType.Q8_0 or GgufOutputType.Q4_0)
+        if (type.WeightType().BlockElements() > 1)
             metadata.Add(new("general.quantization_version", GgufValue.Of(2u)));
         return metadata;
     }
@@ -44,7 +44,7 @@ public static class Qwen2GgufExporter
     {
         var config = Qwen2Config.Load(modelDirectory);
         if (GptqQuantizeConfig.TryLoad(modelDirectory, config) is not null)
-            throw new GgufFormatException($"{modelDirectory}: this is a GPTQ checkpoint; export the float model (the merged bf16/f16 folder) and let GGUF quantize it (--type q4_0 or q8_0).");
+            throw new GgufFormatException($"{modelDirectory}: this is a GPTQ checkpoint; export the float model (the merged bf16/f16 folder) and let GGUF quantize it (--type q4_k_m, q4_0 or q8_0).");
         name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory)));
         var metadata = Metadata(config, type, name).Concat(GgufTokenizerMetadata.Build(modelDirectory, config, chatTemplate)).ToList();
         using var checkpoint = SafetensorsCheckpoint.Open(modelDirectory);
@@ -60,7 +60,7 @@ public static class Qwen2GgufExporter
                 ?? throw new GgufFormatException($"{modelDirectory}: tensor '{hfName}' has no place in a Qwen2 GGUF (is this a Qwen2 checkpoint?).");
             var info = checkpoint.Info(hfName);
             var dimensions = info.Shape.Reverse().ToArray();
-            var tensorType = TypeFor(ggufName, dimensions, type);
+            var tensorType = GgufQuantMix.TypeFor(ggufName, dimensions, type, config.NumHiddenLayers, hasOutputTensor: !config.TieWordEmbeddings);
             var source = hfName;
             tensors.Add(new GgufTensorSource(ggufName, dimensions, tensorType, () =>
             {
@@ -71,16 +71,6 @@ public static class Qwen2GgufExporter
         }
         GgufWriter.Write(outputPath, metadata, tensors, onWritten);
         return tensors;
-    }
-
-    /// <summary>The type of one tensor: F32 for 1-D ones; the chosen type for weights (Q8_0 for the embedding and head under Q4_0).</summary>
-    public static GgmlType TypeFor(string ggufName, IReadOnlyList<long> dimensions, GgufOutputType type)
-    {
-        if (dimensions.Count == 1)
-            return GgmlType.F32;
-        var wanted = type == GgufOutputType.Q4_0 && ggufName is "token_embd.weight" or "output.weight" ? GgmlType.Q8_0 : type.WeightType();
-        // Block formats need rows that are whole blocks; llama.cpp falls back to a float type otherwise.
-        return wanted.BlockElements() > 1 && dimensions[0] % wanted.BlockElements() != 0 ? GgmlType.F16 : wanted;
     }
 
     private static IEnumerable<string> OrderedNames(SafetensorsCheckpoint checkpoint, Qwen2Config config)
