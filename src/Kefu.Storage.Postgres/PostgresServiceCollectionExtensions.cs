@@ -11,7 +11,8 @@ namespace Kefu.Storage.Postgres;
 public static class PostgresServiceCollectionExtensions
 {
     /// <summary>
-    /// Replaces the session store (sessions, conversation log, agent queue, corrected answers), the conversation-log reader
+    /// Replaces the session store (sessions, conversation log, agent queue, corrected answers) and adds its change feed
+    /// (LISTEN/NOTIFY, so replicas see each other's writes at once), replaces the conversation-log reader
     /// (analytics, learning loop) and the knowledge base
     /// (chunks, postings, vectors) registered by <c>AddKefuService</c> with PostgreSQL ones on
     /// <paramref name="connectionString"/>; call it after <c>AddKefuService</c>. The schema is migrated when the
@@ -23,6 +24,8 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton(_ => PostgresDatabase.Open(connectionString));
         services.Replace(ServiceDescriptor.Singleton<ISessionStore>(sp =>
             new PostgresSessionStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>())));
+        services.Replace(ServiceDescriptor.Singleton<ISessionChangeFeed>(sp => new PostgresSessionChanges(
+            sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresSessionChanges>>())));
         services.Replace(ServiceDescriptor.Singleton<IConversationLogReader>(sp => new PostgresConversationLogReader(sp.GetRequiredService<PostgresDatabase>())));
         services.Replace(ServiceDescriptor.Singleton<IKnowledgeBase>(sp =>
             new PostgresKnowledgeBase(

@@ -21,9 +21,9 @@ public sealed class PostgresSessionStore : ISessionStore
     private readonly PostgresDatabase _database;
     private readonly TimeProvider _time;
 
-    // The row version each Session object was read or last written at (the Session type is shared with SQLite and
-    // has no place for it); entries go with the objects.
-    private readonly ConditionalWeakTable<Session, StrongBox<long>> _versions = new();
+    // The row version and state each Session object was read or last written at (the Session type is shared with
+    // SQLite and has no place for them); entries go with the objects.
+    private readonly ConditionalWeakTable<Session, StrongBox<Stamp>> _versions = new();
 
     public PostgresSessionStore(PostgresDatabase database, TimeProvider time, int loadedMessages = 60)
     {
@@ -83,7 +83,8 @@ public sealed class PostgresSessionStore : ISessionStore
             // transaction, so the session's state, the turn's messages and its log entry are stored together or not at
             // all (a database that goes away mid-turn leaves no half-written turn).
             await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(Upsert(session, _versions.TryGetValue(session, out var loaded) ? loaded.Value : null));
+            var loaded = _versions.TryGetValue(session, out var stamp) ? stamp.Value : (Stamp?)null;
+            batch.BatchCommands.Add(Upsert(session, loaded?.Version));
             foreach (var message in newMessages)
             {
                 batch.BatchCommands.Add(Command("INSERT INTO messages (session_id, role, content, at) VALUES (@id, @role, @content, @at)",
@@ -99,13 +100,16 @@ public sealed class PostgresSessionStore : ISessionStore
                     ("confidence", log.Confidence is { } c ? c : DBNull.Value), ("tools", log.ToolCallsJson), ("resolved", log.Resolved),
                     ("handoff", log.Handoff), ("latency", log.LatencyMilliseconds)));
             }
+            // Delivered on commit, to every replica's PostgresSessionChanges: live followers there see this write at once.
+            if (MattersToFollowers(session, loaded?.State, newMessages))
+                batch.BatchCommands.Add(Command($"SELECT pg_notify('{PostgresSessionChanges.Channel}', @id)", ("id", PostgresText.Clean(session.Id))));
             bool written;
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 // The upsert returns the new version, or nothing when the row changed since this copy was loaded.
                 written = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 if (written)
-                    _versions.AddOrUpdate(session, new StrongBox<long>(reader.GetInt64(0)));
+                    _versions.AddOrUpdate(session, new StrongBox<Stamp>(new Stamp(reader.GetInt64(0), session.State)));
                 while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
                 {
                     // The inserts return no rows; reading on surfaces their errors (the whole batch is then rolled back).
@@ -137,7 +141,7 @@ public sealed class PostgresSessionStore : ISessionStore
         session.HandoffReason = current.HandoffReason;
         session.AssignedAgent = current.AssignedAgent;
         session.UpdatedAt = current.UpdatedAt;
-        _versions.AddOrUpdate(session, _versions.GetValue(current, _ => new StrongBox<long>(0)));
+        _versions.AddOrUpdate(session, _versions.GetValue(current, _ => new StrongBox<Stamp>(new Stamp(0, current.State))));
     }
 
     public Task<IReadOnlyList<Session>> ListAsync(SessionState state, int limit, CancellationToken cancellationToken) =>
@@ -175,16 +179,21 @@ public sealed class PostgresSessionStore : ISessionStore
         {
             // A conditional update, not read-check-write: PostgreSQL row-locks the session for the first UPDATE;
             // a concurrent one waits, re-checks the WHERE against the committed row (now 'Human') and changes nothing.
-            await using var command = new NpgsqlCommand("""
-                UPDATE sessions SET state = @human, agent = @agent, updated_at = @now, version = version + 1
-                WHERE id = @id AND state = @waiting
+            // The notification (see PostgresSessionChanges) goes out only when this claim won, on its commit.
+            await using var command = new NpgsqlCommand($"""
+                WITH claimed AS (
+                    UPDATE sessions SET state = @human, agent = @agent, updated_at = @now, version = version + 1
+                    WHERE id = @id AND state = @waiting
+                    RETURNING id)
+                SELECT pg_notify('{PostgresSessionChanges.Channel}', id) FROM claimed
                 """, connection);
             command.Parameters.AddWithValue("human", nameof(SessionState.Human));
             command.Parameters.AddWithValue("waiting", nameof(SessionState.WaitingForHuman));
             command.Parameters.AddWithValue("agent", PostgresText.Clean(agent));
             command.Parameters.AddWithValue("now", Utc(_time.GetUtcNow()));
             command.Parameters.AddWithValue("id", PostgresText.Clean(sessionId));
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task<SessionHistory> HistoryAsync(string sessionId, CancellationToken cancellationToken) =>
@@ -259,9 +268,20 @@ public sealed class PostgresSessionStore : ISessionStore
             HandoffReason = reader.IsDBNull(8) ? null : reader.GetString(8),
             AssignedAgent = reader.IsDBNull(9) ? null : reader.GetString(9),
         };
-        _versions.AddOrUpdate(session, new StrongBox<long>(reader.GetInt64(10)));
+        _versions.AddOrUpdate(session, new StrongBox<Stamp>(new Stamp(reader.GetInt64(10), session.State)));
         return session;
     }
+
+    /// <summary>
+    /// Whether another replica's live followers need to hear of this write: only the agent queue and customers' streams
+    /// follow sessions live, and they care about conversations with or going to a person (any state but Bot, or
+    /// leaving one) and agents' messages — not the bulk of traffic, bot turns, which would only make them re-read.
+    /// </summary>
+    private static bool MattersToFollowers(Session session, SessionState? loadedState, IReadOnlyList<SessionMessage> newMessages) =>
+        session.State != SessionState.Bot || loadedState is { } before && before != SessionState.Bot
+        || newMessages.Any(m => m.Role == SessionMessage.Agent);
+
+    private readonly record struct Stamp(long Version, SessionState State);
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
     {

@@ -63,6 +63,43 @@ public sealed class CustomerStreamReplicaTests(SharedPostgresCluster cluster) : 
         missed.ShouldBe([("5", "第三条"), ("6", "第四条")]);
     }
 
+    [Fact]
+    public async Task LiveFeeds_ReReadsSwitchedOff_HandOffAndReplyOnOtherReplicasStillArriveAtOnce()
+    {
+        // Re-reads every 10 minutes: within this test, only PostgreSQL's NOTIFY can carry B's writes to A.
+        await using var quiet = await ReplicaSet.StartAsync(await cluster.CreateDatabaseAsync(), configure: options =>
+        {
+            options.CustomerStreamPollInterval = TimeSpan.FromMinutes(10);
+            options.AgentQueuePollInterval = TimeSpan.FromMinutes(10);
+        });
+        using var customerOnA = new HttpClient { BaseAddress = quiet.ReplicaAddresses[0] };
+        using var agentOnB = new HttpClient { BaseAddress = quiet.ReplicaAddresses[1] };
+        agentOnB.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReplicaSet.AgentKey);
+        await using var queueOnB = await OpenAsync(agentOnB, "agent/queue/events");
+        (await NextAsync(queueOnB, "queue")).Data.GetProperty("waiting").GetInt32().ShouldBe(0);
+
+        var handedOff = Stopwatch.StartNew();
+        var (sessionId, seq) = await HandOffAsync(customerOnA);
+        var queued = await NextAsync(queueOnB, "queue");
+        var queueLatency = handedOff.Elapsed;
+        queued.Data.GetProperty("items")[0].GetProperty("session_id").GetString().ShouldBe(sessionId);
+        queueLatency.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+
+        await using var onA = await OpenAsync(customerOnA, $"api/customer/sessions/{sessionId}/events?after={seq}");
+        (await NextAsync(onA, "state")).Data.GetProperty("state").GetString().ShouldBe("waiting_for_human");
+        await PostAsync(agentOnB, $"agent/sessions/{sessionId}/accept");
+        (await NextAsync(onA, "state")).Data.GetProperty("state").GetString().ShouldBe("human");
+        var replied = Stopwatch.StartNew();
+        await PostAsync(agentOnB, $"agent/sessions/{sessionId}/reply", new { message = "马上为您处理" });
+        var reply = await NextAsync(onA, "message");
+        var latency = replied.Elapsed;
+
+        reply.Data.GetProperty("content").GetString().ShouldBe("马上为您处理");
+        latency.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"with re-reads off: A's hand-off reached B's agent queue in {queueLatency.TotalMilliseconds:0} ms (incl. the turn), B's reply reached A's stream in {latency.TotalMilliseconds:0} ms");
+    }
+
     private async Task<(string SessionId, int Seq)> HandOffAsync(HttpClient customer)
     {
         using var response = await customer.PostAsJsonAsync("api/customer/chat", new { message = "转人工" }, Ct);

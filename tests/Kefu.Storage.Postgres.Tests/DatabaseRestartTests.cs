@@ -24,13 +24,36 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
 
     public ValueTask InitializeAsync() => _cluster.InitializeAsync();
 
+    [Fact]
+    public async Task SessionChanges_DatabaseRestarts_ListenerComesBackSaysReReadEverythingAndHearsNewWrites()
+    {
+        var connectionString = await _cluster.CreateDatabaseAsync();
+        using var listening = PostgresDatabase.Open(connectionString);
+        using var changes = new PostgresSessionChanges(listening, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresSessionChanges>.Instance);
+        var heard = System.Threading.Channels.Channel.CreateUnbounded<string?>();
+        using var subscription = changes.Subscribe(id => heard.Writer.TryWrite(id));
+        (await PostgresSessionChangesTests.NextAsync(heard)).ShouldBeNull();
+
+        await _cluster.StopAsync("immediate");
+        await _cluster.StartAsync();
+
+        (await PostgresSessionChangesTests.NextAsync(heard, TimeSpan.FromSeconds(60))).ShouldBeNull("back after the restart: changes made meanwhile were not heard");
+        using var writing = PostgresDatabase.Open(connectionString);
+        var store = new PostgresSessionStore(writing, TimeProvider.System);
+        var session = await store.CreateAsync(Ct);
+        session.State = Kefu.Service.Dialogue.SessionState.WaitingForHuman;
+        await store.SaveAsync(session, [new Kefu.Service.Dialogue.SessionMessage("user", "转人工", DateTimeOffset.UtcNow)], null, Ct);
+        (await PostgresSessionChangesTests.NextAsync(heard)).ShouldBe(session.Id);
+    }
+
     [Theory]
     [InlineData("fast")]
     [InlineData("immediate")]
     public async Task DatabaseRestartMidLoad_RequestsFailWith503ThenResume_AndNoTurnIsHalfWrittenOrLost(string shutdownMode)
     {
         var connectionString = await _cluster.CreateDatabaseAsync();
-        await using var replicas = await ReplicaSet.StartAsync(connectionString);
+        // Each customer keeps one conversation going for the whole test: lift the per-conversation cap out of the way.
+        await using var replicas = await ReplicaSet.StartAsync(connectionString, configure: options => options.MaxCustomerTurns = 100_000);
         var outcomes = new ConcurrentBag<Outcome>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var clock = Stopwatch.StartNew();

@@ -102,7 +102,8 @@ public sealed class KefuServerOptions
 
     /// <summary>
     /// How often a conversation a customer follows live (<c>GET /api/customer/sessions/{id}/events</c>) is re-read, to
-    /// see an agent's reply made on another replica; changes made on this one are pushed at once.
+    /// see an agent's reply made on another replica; changes made on this one are pushed at once, and on PostgreSQL so are
+    /// other replicas' (LISTEN/NOTIFY), which leaves this re-read as the safety net for a lost notification.
     /// </summary>
     public TimeSpan CustomerStreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -45,7 +45,7 @@ internal sealed class ReplicaSet : IAsyncDisposable
 
     public IReadOnlyList<Uri> ReplicaAddresses { get; }
 
-    public static async Task<ReplicaSet> StartAsync(string? connectionString, int replicas = 2)
+    public static async Task<ReplicaSet> StartAsync(string? connectionString, int replicas = 2, Action<KefuServerOptions>? configure = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var samples = DemoSetup.FindSamples(Path.Combine(SharedData.RepositoryRoot, "samples", "ecommerce"));
@@ -54,14 +54,15 @@ internal sealed class ReplicaSet : IAsyncDisposable
         var temp = new TempDirectory();
         var shop = await DemoSetup.StartShopAsync(samples, temp.Path, ct);
         // Started together, as an orchestrator would: migrations and the knowledge import race on the database.
-        var apps = await Task.WhenAll(Enumerable.Range(0, replicas).Select(i => StartReplicaAsync(samples, temp.File($"replica{i}"), shop, connectionString, ct)));
+        var apps = await Task.WhenAll(Enumerable.Range(0, replicas).Select(i => StartReplicaAsync(samples, temp.File($"replica{i}"), shop, connectionString, configure, ct)));
         var addresses = apps.Select(app =>
             new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/")).ToList();
         var proxy = await RoundRobinProxy.StartAsync(addresses, ct);
         return new ReplicaSet(temp, shop, [.. apps], addresses, proxy);
     }
 
-    private static async Task<WebApplication> StartReplicaAsync(string samples, string dataDirectory, DemoShopHost shop, string? connectionString, CancellationToken ct)
+    private static async Task<WebApplication> StartReplicaAsync(
+        string samples, string dataDirectory, DemoShopHost shop, string? connectionString, Action<KefuServerOptions>? configure, CancellationToken ct)
     {
         var options = new KefuServerOptions
         {
@@ -74,6 +75,7 @@ internal sealed class ReplicaSet : IAsyncDisposable
             AgentAccounts = [Agent],
         };
         DemoSetup.Apply(options, samples, shop);
+        configure?.Invoke(options);
         var app = await KefuServer.BuildAsync(options, builder => builder.Logging.SetMinimumLevel(LogLevel.Error), ct);
         await app.StartAsync(ct);
         return app;

@@ -7,11 +7,13 @@ namespace Kefu.Server.Api.Ui;
 /// <summary>
 /// Follows the conversations customers have open live streams on. As <see cref="QueueWatcher"/> does for the agent
 /// queue, it re-reads each followed conversation from the session store (so an agent's reply on another replica
-/// shows), and a change made here <see cref="Nudge"/>s it so it shows at once. A conversation is read by one loop
+/// shows), and a change made here <see cref="Nudge"/>s it so it shows at once — as does another replica's, heard
+/// through the store's <see cref="ISessionChangeFeed"/> (PostgreSQL LISTEN/NOTIFY) where it has one. A conversation is read by one loop
 /// however many tabs follow it, and only while someone does: the loop and its state go with the last stream. The
 /// streams are capped per client address and in all, so nothing here grows with the conversations ever seen.
 /// </summary>
-internal sealed class CustomerSessionWatcher(ISessionStore store, KefuServerOptions options, TimeProvider time, ILogger<CustomerSessionWatcher> logger)
+internal sealed class CustomerSessionWatcher(
+    ISessionStore store, KefuServerOptions options, TimeProvider time, ILogger<CustomerSessionWatcher> logger, ISessionChangeFeed? changes = null)
     : IDisposable
 {
     private readonly Lock _gate = new();
@@ -19,6 +21,7 @@ internal sealed class CustomerSessionWatcher(ISessionStore store, KefuServerOpti
     private readonly Dictionary<string, int> _streamsByAddress = new(StringComparer.Ordinal);
     private int _streams;
     private bool _disposed;
+    private IDisposable? _changes;
 
     /// <summary>Open streams in all (for tests and diagnostics).</summary>
     public int Streams
@@ -64,6 +67,8 @@ internal sealed class CustomerSessionWatcher(ISessionStore store, KefuServerOpti
             _streamsByAddress[address] = fromAddress + 1;
             if (!_feeds.TryGetValue(sessionId, out var feed))
             {
+                // Other replicas' writes (PostgreSQL NOTIFY) re-read at once while anything is followed.
+                _changes ??= changes?.Subscribe(OnSessionChanged);
                 feed = new Feed(sessionId);
                 _feeds[sessionId] = feed;
                 // On the pool: the first read must not run under the lock.
@@ -87,6 +92,27 @@ internal sealed class CustomerSessionWatcher(ISessionStore store, KefuServerOpti
             {
                 _feeds.Remove(sessionId);
                 feed.Close();
+                if (_feeds.Count == 0)
+                {
+                    _changes?.Dispose();
+                    _changes = null;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A session changed somewhere (null: maybe any did). Its followers re-read it, and so do those of every waiting
+    /// conversation, because a claim or hand-off elsewhere moves their place in line.
+    /// </summary>
+    private void OnSessionChanged(string? sessionId)
+    {
+        lock (_gate)
+        {
+            foreach (var feed in _feeds.Values)
+            {
+                if (sessionId is null || feed.SessionId == sessionId || feed.Latest?.Session?.State == SessionState.WaitingForHuman)
+                    feed.Nudge();
             }
         }
     }
@@ -161,6 +187,8 @@ internal sealed class CustomerSessionWatcher(ISessionStore store, KefuServerOpti
         lock (_gate)
         {
             _disposed = true;
+            _changes?.Dispose();
+            _changes = null;
             foreach (var feed in _feeds.Values)
                 feed.Close();
             _feeds.Clear();

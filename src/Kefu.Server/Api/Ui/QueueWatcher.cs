@@ -8,9 +8,12 @@ namespace Kefu.Server.Api.Ui;
 /// The live agent queue: re-reads the waiting and claimed conversations from the session store and hands every
 /// subscriber (each open agent console) a new snapshot when something changed. Polling the store, rather than
 /// listening to this process, also sees hand-offs and claims made on other replicas that share the store; changes
-/// made here <see cref="Nudge"/> it so they show at once. It reads only while someone is watching.
+/// made here <see cref="Nudge"/> it so they show at once, and so do other replicas' writes where the store has an
+/// <see cref="ISessionChangeFeed"/> (PostgreSQL LISTEN/NOTIFY): the poll is then only the safety net. It reads only
+/// while someone is watching.
 /// </summary>
-internal sealed class QueueWatcher(ISessionStore store, KefuServerOptions options, TimeProvider time, ILogger<QueueWatcher> logger) : IDisposable
+internal sealed class QueueWatcher(
+    ISessionStore store, KefuServerOptions options, TimeProvider time, ILogger<QueueWatcher> logger, ISessionChangeFeed? changes = null) : IDisposable
 {
     private const int Limit = 100;
     private readonly Lock _gate = new();
@@ -19,6 +22,7 @@ internal sealed class QueueWatcher(ISessionStore store, KefuServerOptions option
     private readonly Dictionary<string, (DateTimeOffset UpdatedAt, string? Preview)> _previews = new(StringComparer.Ordinal);
     private CancellationTokenSource? _loop;
     private QueueSnapshot? _latest;
+    private IDisposable? _changes;
 
     /// <summary>
     /// Snapshots from now on: the current one first (when known), then one per change; only the newest is kept for a
@@ -35,6 +39,8 @@ internal sealed class QueueWatcher(ISessionStore store, KefuServerOptions option
             if (_loop is null)
             {
                 _loop = new CancellationTokenSource();
+                // Another replica's hand-off or claim (PostgreSQL NOTIFY) re-reads at once; the poll stays as the safety net.
+                _changes = changes?.Subscribe(_ => Nudge());
                 _ = PollAsync(_loop.Token);
             }
         }
@@ -48,6 +54,8 @@ internal sealed class QueueWatcher(ISessionStore store, KefuServerOptions option
             _subscribers.Remove(channel);
             if (_subscribers.Count == 0 && _loop is not null)
             {
+                _changes?.Dispose();
+                _changes = null;
                 _loop.Cancel();
                 _loop.Dispose();
                 _loop = null;
