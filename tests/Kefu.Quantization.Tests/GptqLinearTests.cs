@@ -26,6 +26,26 @@ public sealed class GptqLinearTests
         (packed.to(ScalarType.Float32) - dense).abs().max().item<float>().ShouldBeLessThan(tolerance * dense.abs().max().item<float>());
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void Forward_PrefillRows_GroupedDequantisationMatchesTheIndexedOne(ScalarType dtype)
+    {
+        using var layer = Layer(dtype, actOrder: false);
+        using var generator = new Generator(23);
+        using var x = randn([2, 40, 64], generator: generator).to(dtype); // beyond any decode kernel's row limit
+
+        using var noGrad = no_grad();
+        using var output = layer.forward(x);
+        using var weight = layer.Dequantize(); // g_idx looked up per input feature: the general path
+        using var expected = nn.functional.linear(x.to(ScalarType.Float32), weight.to(ScalarType.Float32), layer.bias!.to(ScalarType.Float32));
+
+        output.shape.ShouldBe([2L, 40L, 48L]);
+        output.dtype.ShouldBe(dtype);
+        var tolerance = dtype == ScalarType.BFloat16 ? 0.05f : 1e-5f;
+        (output.to(ScalarType.Float32) - expected).abs().max().item<float>().ShouldBeLessThan(tolerance * expected.abs().max().item<float>());
+    }
+
     [Fact]
     public void Forward_ActOrderGroups_FallsBackToTheDenseProductWithTheSameResult()
     {
