@@ -12,16 +12,8 @@ namespace Kefu.Storage.Postgres.Tests;
 /// The customer's live stream across two replicas on one PostgreSQL database: the customer follows the conversation
 /// on one replica while the agent works on the other, and a reconnect lands on either.
 /// </summary>
-public sealed class CustomerStreamReplicaTests(SharedPostgresCluster cluster) : IAsyncLifetime
+public sealed class CustomerStreamReplicaTests(SharedPostgresCluster cluster) : TwoReplicaTests(cluster)
 {
-    private ReplicaSet? _replicas;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private ReplicaSet Replicas => _replicas!;
-
-    public async ValueTask InitializeAsync() => _replicas = await ReplicaSet.StartAsync(await cluster.CreateDatabaseAsync());
-
     [Fact]
     public async Task CustomerEvents_StreamOnReplicaAAgentOnReplicaB_RepliesArriveAndAResumeOnBHasNoGapsOrRepeats()
     {
@@ -67,7 +59,7 @@ public sealed class CustomerStreamReplicaTests(SharedPostgresCluster cluster) : 
     public async Task LiveFeeds_ReReadsSwitchedOff_HandOffAndReplyOnOtherReplicasStillArriveAtOnce()
     {
         // Re-reads every 10 minutes: within this test, only PostgreSQL's NOTIFY can carry B's writes to A.
-        await using var quiet = await ReplicaSet.StartAsync(await cluster.CreateDatabaseAsync(), configure: options =>
+        await using var quiet = await ReplicaSet.StartAsync(await Cluster.CreateDatabaseAsync(), configure: options =>
         {
             options.CustomerStreamPollInterval = TimeSpan.FromMinutes(10);
             options.AgentQueuePollInterval = TimeSpan.FromMinutes(10);
@@ -146,12 +138,6 @@ public sealed class CustomerStreamReplicaTests(SharedPostgresCluster cluster) : 
             if (item.EventType != "ping" && (type is null || item.EventType == type))
                 return (item.EventType, item.EventId, JsonDocument.Parse(item.Data).RootElement.Clone());
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_replicas is not null)
-            await _replicas.DisposeAsync();
     }
 
     private sealed class OpenStream(HttpResponseMessage response, IAsyncEnumerator<SseItem<string>> events) : IAsyncDisposable

@@ -6,16 +6,8 @@ using Kefu.Storage.Postgres.Tests.Support;
 namespace Kefu.Storage.Postgres.Tests;
 
 /// <summary>Two Kefu servers on one PostgreSQL database behind a round-robin proxy (no sticky sessions).</summary>
-public sealed class ReplicaTests(SharedPostgresCluster cluster) : IAsyncLifetime
+public sealed class ReplicaTests(SharedPostgresCluster cluster) : TwoReplicaTests(cluster)
 {
-    private ReplicaSet? _replicas;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private ReplicaSet Replicas => _replicas!;
-
-    public async ValueTask InitializeAsync() => _replicas = await ReplicaSet.StartAsync(await cluster.CreateDatabaseAsync());
-
     [Fact]
     public async Task Conversation_TurnOneOnOneReplicaTurnTwoOnTheOther_SecondTurnUsesTheFirstTurnsOrderNumber()
     {
@@ -111,11 +103,5 @@ public sealed class ReplicaTests(SharedPostgresCluster cluster) : IAsyncLifetime
         var http = new HttpClient { BaseAddress = replica };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return http;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_replicas is not null)
-            await _replicas.DisposeAsync();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kefu.Cli.Tests.Support;
 using Kefu.Testing;
 
 namespace Kefu.Cli.Tests.Data;
@@ -19,7 +20,7 @@ public sealed class DataBuildCommandTests : IDisposable
     {
         var tokenizer = SharedData.RequireDirectory("qwen2-tokenizer");
 
-        var (exitCode, output) = await CliRun.InvokeAsync("data", "build", _data.Path, "--tokenizer", tokenizer, "--out", _out.Path,
+        var (exitCode, output) = await CliRun.RunAsync("data", "build", _data.Path, "--tokenizer", tokenizer, "--out", _out.Path,
             "--size", "5-100", "--eval-fraction", "0.2", "--seed", "7");
 
         exitCode.ShouldBe(0, output);
@@ -39,7 +40,7 @@ public sealed class DataBuildCommandTests : IDisposable
         var tokenizer = SharedData.RequireDirectory("qwen2-tokenizer");
         _data.Write("faq.csv", "question,answer\n几点发货？,\n");
 
-        var (exitCode, output) = await CliRun.InvokeAsync("data", "build", _data.Path, "--tokenizer", tokenizer, "--out", _out.Path);
+        var (exitCode, output) = await CliRun.RunAsync("data", "build", _data.Path, "--tokenizer", tokenizer, "--out", _out.Path);
 
         exitCode.ShouldBe(1);
         output.ShouldContain("faq.csv:2: error KD012 field 'answer': empty answer");
@@ -53,7 +54,7 @@ public sealed class DataBuildCommandTests : IDisposable
     [InlineData("--eval-fraction", "1.5")]
     public async Task Build_MalformedOption_IsRejectedBeforeAnythingRuns(string option, string value)
     {
-        var (exitCode, output) = await CliRun.InvokeAsync("data", "build", _data.Path, "--tokenizer", _out.Path, "--out", _out.File("o"), option, value);
+        var (exitCode, output) = await CliRun.RunAsync("data", "build", _data.Path, "--tokenizer", _out.Path, "--out", _out.File("o"), option, value);
 
         exitCode.ShouldNotBe(0);
         output.ShouldContain(option);
@@ -63,7 +64,7 @@ public sealed class DataBuildCommandTests : IDisposable
     [Fact]
     public async Task Build_WithoutRequiredOptions_IsAParseError()
     {
-        var (exitCode, output) = await CliRun.InvokeAsync("data", "build", _data.Path);
+        var (exitCode, output) = await CliRun.RunAsync("data", "build", _data.Path);
 
         exitCode.ShouldNotBe(0);
         output.ShouldContain("--tokenizer");

@@ -1,3 +1,5 @@
+using Kefu.Cli.Tests.Support;
+
 namespace Kefu.Cli.Tests.Data;
 
 public sealed class DataValidateCommandTests : IDisposable
@@ -9,7 +11,7 @@ public sealed class DataValidateCommandTests : IDisposable
     [Fact]
     public async Task Validate_ValidFolder_ExitsZeroAndCountsCategoriesBySource()
     {
-        var (exitCode, output) = await CliRun.InvokeAsync("data", "validate", _data.Path);
+        var (exitCode, output) = await CliRun.RunAsync("data", "validate", _data.Path);
 
         exitCode.ShouldBe(0, output);
         output.ShouldContain("10 valid records in 2 files: 0 errors, 0 warnings");
@@ -26,7 +28,7 @@ public sealed class DataValidateCommandTests : IDisposable
 
             """);
 
-        var (exitCode, output) = await CliRun.InvokeAsync("data", "validate", _data.Path);
+        var (exitCode, output) = await CliRun.RunAsync("data", "validate", _data.Path);
 
         exitCode.ShouldBe(1);
         var lines = output.Split('\n');
@@ -38,7 +40,7 @@ public sealed class DataValidateCommandTests : IDisposable
     [Fact]
     public async Task Validate_MissingPath_ExitsOne()
     {
-        var (exitCode, output) = await CliRun.InvokeAsync("data", "validate", _data.File("nothing-here"));
+        var (exitCode, output) = await CliRun.RunAsync("data", "validate", _data.File("nothing-here"));
 
         exitCode.ShouldBe(1);
         output.ShouldContain("error KD007");
@@ -49,7 +51,7 @@ public sealed class DataValidateCommandTests : IDisposable
     {
         var tokenizer = Kefu.Testing.SharedData.RequireDirectory("qwen2-tokenizer");
 
-        var (exitCode, output) = await CliRun.InvokeAsync("data", "validate", _data.Path, "--tokenizer", tokenizer, "--cutoff", "40");
+        var (exitCode, output) = await CliRun.RunAsync("data", "validate", _data.Path, "--tokenizer", tokenizer, "--cutoff", "40");
 
         exitCode.ShouldBe(0, output);
         output.ShouldContain("warning KD021");

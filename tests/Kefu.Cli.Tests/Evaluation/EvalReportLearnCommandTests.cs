@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Kefu.Cli.Tests.Service;
+using Kefu.Cli.Tests.Support;
 using Kefu.Evaluation.Reporting;
 using Kefu.Service.Dialogue;
 using Kefu.Testing;
@@ -26,7 +26,7 @@ public sealed class EvalReportLearnCommandTests
     public async Task Eval_GateAboveWhatTheRunReaches_ExitsTwoAndStillWritesTheReports()
     {
         using var temp = new TempDirectory();
-        var (exit, output, _) = await CliRun.InvokeAsync("eval", "--samples", Samples, "--scenarios", WriteScenarios(temp), "--out", temp.File("out"), "--gate", "resolution>=0.9,safety>=1");
+        var (exit, output, _) = await CliRun.RunSplitAsync("eval", "--samples", Samples, "--scenarios", WriteScenarios(temp), "--out", temp.File("out"), "--gate", "resolution>=0.9,safety>=1");
         exit.ShouldBe(2, output);
         output.ShouldContain("gate resolution>=0.9: 0.5 FAIL");
         output.ShouldContain("gate safety>=1: 1 pass");
@@ -41,8 +41,8 @@ public sealed class EvalReportLearnCommandTests
     {
         using var temp = new TempDirectory();
         var scenarios = WriteScenarios(temp);
-        (await CliRun.InvokeAsync("eval", "--samples", Samples, "--scenarios", scenarios, "--out", temp.File("before"))).ExitCode.ShouldBe(0);
-        var (exit, output, _) = await CliRun.InvokeAsync("eval", "--samples", Samples, "--scenarios", scenarios, "--out", temp.File("after"),
+        (await CliRun.RunSplitAsync("eval", "--samples", Samples, "--scenarios", scenarios, "--out", temp.File("before"))).ExitCode.ShouldBe(0);
+        var (exit, output, _) = await CliRun.RunSplitAsync("eval", "--samples", Samples, "--scenarios", scenarios, "--out", temp.File("after"),
             "--compare", temp.File("before/eval.json"), "--gate", "safety>=1,handoff_recall>=1");
         exit.ShouldBe(0, output);
         output.ShouldContain("95% CI");
@@ -57,7 +57,7 @@ public sealed class EvalReportLearnCommandTests
     [Fact]
     public async Task Eval_UnknownGateMetric_ExitsOneNamingIt()
     {
-        var (exit, output, _) = await CliRun.InvokeAsync("eval", "--samples", Samples, "--gate", "resolutoin>=0.8");
+        var (exit, output, _) = await CliRun.RunSplitAsync("eval", "--samples", Samples, "--gate", "resolutoin>=0.8");
         exit.ShouldBe(1);
         output.ShouldContain("unknown metric \"resolutoin\"");
     }
@@ -81,7 +81,7 @@ public sealed class EvalReportLearnCommandTests
     {
         using var temp = new TempDirectory();
         var db = await WriteLogAsync(temp);
-        var (exit, output, _) = await CliRun.InvokeAsync("report", "--db", db, "--out", temp.File("report"));
+        var (exit, output, _) = await CliRun.RunSplitAsync("report", "--db", db, "--out", temp.File("report"));
         exit.ShouldBe(0, output);
         output.ShouldContain("1 conversations, 2 turns, resolved 50.0%, hand-off 100.0%");
         File.Exists(temp.File("report/report.html")).ShouldBeTrue();
@@ -96,15 +96,15 @@ public sealed class EvalReportLearnCommandTests
         await WriteLogAsync(temp);
         var config = temp.File("learn.json");
         await File.WriteAllTextAsync(config, """{"conversation_log": "data/sessions.db", "learn_dir": "learn"}""", TestContext.Current.CancellationToken);
-        var (exit, output, _) = await CliRun.InvokeAsync("learn", "harvest", "--config", config);
+        var (exit, output, _) = await CliRun.RunSplitAsync("learn", "harvest", "--config", config);
         exit.ShouldBe(0, output);
         var review = Directory.GetFiles(temp.File("learn/review")).Single();
         var text = await File.ReadAllTextAsync(review, TestContext.Current.CancellationToken);
         text.ShouldNotContain("13800001234");
         text.ShouldContain("\"approved\":false");
-        (await CliRun.InvokeAsync("learn", "approve", review)).ExitCode.ShouldBe(0);
-        (await CliRun.InvokeAsync("learn", "status", "--config", config)).Output.ShouldContain("1/1 approved");
-        (await CliRun.InvokeAsync("learn", "harvest", "--config", config)).ExitCode.ShouldBe(3);
-        (await CliRun.InvokeAsync("learn", "rollback", "--config", config)).ExitCode.ShouldBe(1);
+        (await CliRun.RunSplitAsync("learn", "approve", review)).ExitCode.ShouldBe(0);
+        (await CliRun.RunSplitAsync("learn", "status", "--config", config)).Output.ShouldContain("1/1 approved");
+        (await CliRun.RunSplitAsync("learn", "harvest", "--config", config)).ExitCode.ShouldBe(3);
+        (await CliRun.RunSplitAsync("learn", "rollback", "--config", config)).ExitCode.ShouldBe(1);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Kefu.Cli.Tests.Service;
+using Kefu.Cli.Tests.Support;
 using Kefu.Model.Configuration;
 using Kefu.Model.Modules;
 using Kefu.Model.Runtime;
@@ -39,13 +39,13 @@ public sealed class LearnRunCommandTests
             ["data"] = Array.Empty<string>(), ["max_new_tokens"] = 12, ["gate_metrics"] = new[] { "resolution", "safety", "fact_coverage" },
         }));
 
-        var (first, output1, _) = await CliRun.InvokeAsync("learn", "run", "--config", config);
+        var (first, output1, _) = await CliRun.RunSplitAsync("learn", "run", "--config", config);
         first.ShouldBe(3, output1);   // harvested into a review file, nothing approved yet
         var review = Directory.GetFiles(temp.File("learn/review")).Single();
         (await File.ReadAllTextAsync(review, ct)).ShouldNotContain("13800001234");
-        (await CliRun.InvokeAsync("learn", "approve", review)).ExitCode.ShouldBe(0);
+        (await CliRun.RunSplitAsync("learn", "approve", review)).ExitCode.ShouldBe(0);
 
-        var (second, output2, _) = await CliRun.InvokeAsync("learn", "run", "--config", config);
+        var (second, output2, _) = await CliRun.RunSplitAsync("learn", "run", "--config", config);
         second.ShouldBe(0, output2);
         output2.ShouldContain("promoted");
         var registry = JsonDocument.Parse(await File.ReadAllTextAsync(temp.File("learn/adapters/registry.json"), ct)).RootElement;
@@ -69,7 +69,7 @@ public sealed class LearnRunCommandTests
             """{"id":"r1","turns":["退货运费谁出？"],"expect":{"facts":["运费险"]},"tags":["returns"]}""",
             """{"id":"r2","turns":["我要转人工"],"expect":{"handoff":true},"tags":["handoff"]}""",
         ]);
-        var (exit, output, _) = await CliRun.InvokeAsync("eval", "--model", model, "--samples", Path.Combine(SharedData.RepositoryRoot, "samples", "ecommerce"),
+        var (exit, output, _) = await CliRun.RunSplitAsync("eval", "--model", model, "--samples", Path.Combine(SharedData.RepositoryRoot, "samples", "ecommerce"),
             "--scenarios", temp.File("regression.jsonl"), "--out", temp.File("out"));
         exit.ShouldBe(0, output);
         output.ShouldContain("with model");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kefu.Cli.Commands.Model;
+using Kefu.Cli.Tests.Support;
 using Kefu.Model.Lora;
 using Kefu.Model.Runtime;
 using Kefu.Testing;
@@ -14,8 +15,7 @@ public sealed class BenchAndChatCommandTests
     public async Task BenchGenerate_OnTinyModel_PrintsTheFiguresAndWritesJson()
     {
         using var temp = new TempDirectory();
-        var folder = temp.File("m");
-        (await CliRun.RunAsync("model", "new", "--shape", "tiny", "--out", folder)).ExitCode.ShouldBe(0);
+        var folder = await TinyTrainingFiles.NewTinyModelAsync(temp.File("m"));
         var json = temp.File("bench.json");
 
         var (exitCode, output) = await CliRun.RunAsync("bench", "generate", "--model", folder, "--prompt-tokens", "16", "--new-tokens", "4", "--json", json);
@@ -34,8 +34,7 @@ public sealed class BenchAndChatCommandTests
     {
         var tokenizer = SharedData.RequireDirectory("qwen2-tokenizer");
         using var temp = new TempDirectory();
-        var folder = temp.File("m");
-        (await CliRun.RunAsync("model", "new", "--shape", "tiny", "--out", folder, "--tokenizer", tokenizer)).ExitCode.ShouldBe(0);
+        var folder = await TinyTrainingFiles.NewTinyModelAsync(temp.File("m"), tokenizer);
         var adapterFolder = temp.File("adapter");
         using (var local = LocalModel.Load(folder))
         using (var adapter = LoraAdapter.Attach(local.Model, new LoraConfig { Rank = 4, Alpha = 8 }))
@@ -53,8 +52,7 @@ public sealed class BenchAndChatCommandTests
     {
         var tokenizer = SharedData.RequireDirectory("qwen2-tokenizer");
         using var temp = new TempDirectory();
-        var folder = temp.File("m");
-        (await CliRun.RunAsync("model", "new", "--shape", "tiny", "--out", folder, "--tokenizer", tokenizer)).ExitCode.ShouldBe(0);
+        var folder = await TinyTrainingFiles.NewTinyModelAsync(temp.File("m"), tokenizer);
 
         var (exitCode, output) = await CliRun.RunAsync("chat", "--model", folder, "--adapter", temp.File("no-adapter"));
 
@@ -67,8 +65,7 @@ public sealed class BenchAndChatCommandTests
     {
         var tokenizer = SharedData.RequireDirectory("qwen2-tokenizer");
         using var temp = new TempDirectory();
-        var folder = temp.File("m");
-        (await CliRun.RunAsync("model", "new", "--shape", "tiny", "--out", folder, "--tokenizer", tokenizer)).ExitCode.ShouldBe(0);
+        var folder = await TinyTrainingFiles.NewTinyModelAsync(temp.File("m"), tokenizer);
         using var local = LocalModel.Load(folder);
         using var client = local.CreateChatClient(local.Recommended with { MaxNewTokens = 4, Temperature = 0 });
         var recording = new RecordingClient(client);

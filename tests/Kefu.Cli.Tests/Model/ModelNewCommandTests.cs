@@ -1,3 +1,4 @@
+using Kefu.Cli.Tests.Support;
 using Kefu.Model.Configuration;
 using Kefu.Model.Runtime;
 using Kefu.Model.Safetensors;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kefu.Cli.Tests.Support;
 using Kefu.Export.Gguf;
 using Kefu.Model.Configuration;
 using Kefu.Model.Modules;
@@ -15,8 +16,8 @@ public sealed class QuantizeAndExportCommandTests
     public async Task Quantize_WithReport_WritesAGptqFolderThatLoadsAndComparesThreeVariants()
     {
         using var temp = new TempDirectory();
-        WriteSmallModel(temp.File("model"));
-        WriteDataset(temp.File("data"));
+        TinyTrainingFiles.WriteModel(temp.File("model"));
+        TinyTrainingFiles.WriteDataset(temp.File("data"), trainLengths: Enumerable.Repeat(16, 6), evalLengths: [16, 16], promptTokens: 8);
 
         var (exit, output) = await CliRun.RunAsync("quantize", "--model", temp.File("model"), "--data", temp.File("data"), "--out", temp.File("gptq"),
             "--group-size", "32", "--samples", "4", "--report", "--eval-examples", "2", "--dtype", "float32");
@@ -72,31 +73,5 @@ public sealed class QuantizeAndExportCommandTests
         var modelfile = File.ReadAllText(temp.File("out/Modelfile"));
         modelfile.ShouldStartWith("FROM ./model.gguf\n");
         modelfile.ShouldContain("SYSTEM \"\"\"你是青禾优选的智能客服小禾");
-    }
-
-    private static void WriteSmallModel(string directory)
-    {
-        var config = new Qwen2Config
-        {
-            VocabSize = 64, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeadsRaw = 2,
-            MaxPositionEmbeddings = 128, TieWordEmbeddings = true, SlidingWindow = null, MaxWindowLayers = null,
-        };
-        using var model = new Qwen2ForCausalLM(config);
-        Qwen2WeightInit.Initialize(model, seed: 3, std: 0.2);
-        ModelFolder.Save(model, directory);
-    }
-
-    private static void WriteDataset(string directory)
-    {
-        Directory.CreateDirectory(directory);
-        var random = new Random(5);
-        string Line(int i)
-        {
-            var ids = Enumerable.Range(0, 16).Select(_ => random.Next(64)).ToArray();
-            return JsonSerializer.Serialize(new { id = $"s{i}", category = "knowledge", input_ids = ids, loss_mask = "0000000011111111" });
-        }
-        File.WriteAllLines(Path.Combine(directory, "train.jsonl"), Enumerable.Range(0, 6).Select(Line));
-        File.WriteAllLines(Path.Combine(directory, "eval.jsonl"), Enumerable.Range(6, 2).Select(Line));
-        File.WriteAllText(Path.Combine(directory, "dataset.json"), JsonSerializer.Serialize(new { format = "kefu-sft/1", tokenizer = new { vocab_size = 64 } }));
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Kefu.Cli.Tests.Service;
+using Kefu.Cli.Tests.Support;
 using Kefu.Testing;
 
 namespace Kefu.Cli.Tests.Operations;
@@ -12,7 +12,7 @@ public sealed class BenchLoadCommandTests
         using var temp = new TempDirectory();
         var samples = Path.Combine(SharedData.RepositoryRoot, "samples", "ecommerce");
 
-        var result = await CliRun.InvokeAsync("bench", "load", "--sessions", "5", "--turns", "2", "--samples", samples,
+        var result = await CliRun.RunSplitAsync("bench", "load", "--sessions", "5", "--turns", "2", "--samples", samples,
             "--png", temp.File("latency.png"), "--json", temp.File("load.json"));
 
         result.ExitCode.ShouldBe(0, result.Output + result.Error);
@@ -32,7 +32,7 @@ public sealed class BenchLoadCommandTests
         using var temp = new TempDirectory();
         var samples = Path.Combine(SharedData.RepositoryRoot, "samples", "ecommerce");
 
-        var result = await CliRun.InvokeAsync("bench", "load", "--sessions", "4", "--turns", "2", "--mode", "model", "--stream",
+        var result = await CliRun.RunSplitAsync("bench", "load", "--sessions", "4", "--turns", "2", "--mode", "model", "--stream",
             "--ttft-ms", "50", "--token-ms", "5", "--reply-tokens", "10", "--samples", samples, "--png", temp.File("latency.png"), "--json", temp.File("load.json"));
 
         result.ExitCode.ShouldBe(0, result.Output + result.Error);
@@ -44,7 +44,7 @@ public sealed class BenchLoadCommandTests
     [Fact]
     public async Task BenchLoad_TargetWithoutApiKey_IsRejected()
     {
-        var result = await CliRun.InvokeAsync("bench", "load", "--target", "http://127.0.0.1:9");
+        var result = await CliRun.RunSplitAsync("bench", "load", "--target", "http://127.0.0.1:9");
 
         result.ExitCode.ShouldBe(2);
         result.Output.ShouldContain("--api-key");

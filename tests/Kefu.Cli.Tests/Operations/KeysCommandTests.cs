@@ -1,4 +1,4 @@
-using Kefu.Cli.Tests.Service;
+using Kefu.Cli.Tests.Support;
 using Kefu.Testing;
 
 namespace Kefu.Cli.Tests.Operations;
@@ -11,11 +11,11 @@ public sealed class KeysCommandTests
         using var temp = new TempDirectory();
         var file = temp.File("keys.json");
 
-        var add = await CliRun.InvokeAsync("keys", "add", "--file", file, "--name", "shop-widget");
+        var add = await CliRun.RunSplitAsync("keys", "add", "--file", file, "--name", "shop-widget");
         var key = add.Output.Split('\n')[0].Trim();
-        var list = await CliRun.InvokeAsync("keys", "list", "--file", file);
-        var revoke = await CliRun.InvokeAsync("keys", "revoke", "--file", file, "--name", "shop-widget");
-        var again = await CliRun.InvokeAsync("keys", "revoke", "--file", file, "--name", "shop-widget");
+        var list = await CliRun.RunSplitAsync("keys", "list", "--file", file);
+        var revoke = await CliRun.RunSplitAsync("keys", "revoke", "--file", file, "--name", "shop-widget");
+        var again = await CliRun.RunSplitAsync("keys", "revoke", "--file", file, "--name", "shop-widget");
 
         add.ExitCode.ShouldBe(0, add.Error);
         key.ShouldStartWith("kf_");
@@ -34,7 +34,7 @@ public sealed class KeysCommandTests
     {
         using var temp = new TempDirectory();
 
-        var result = await CliRun.InvokeAsync("keys", "add", "--file", temp.File("keys.json"), "--name", "x", "--role", "root");
+        var result = await CliRun.RunSplitAsync("keys", "add", "--file", temp.File("keys.json"), "--name", "x", "--role", "root");
 
         result.ExitCode.ShouldBe(2);
         result.Output.ShouldContain("customer or agent");

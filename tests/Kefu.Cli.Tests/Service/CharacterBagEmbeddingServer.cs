@@ -1,10 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
+using Kefu.Testing.Server;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Kefu.Cli.Tests.Service;
 
@@ -26,10 +25,7 @@ internal sealed class CharacterBagEmbeddingServer : IAsyncDisposable
 
     public static async Task<CharacterBagEmbeddingServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.CreateBuilder().Build();
         var server = new CharacterBagEmbeddingServer(app);
         app.MapPost("/v1/embeddings", async (HttpRequest request) =>
         {
@@ -49,12 +45,11 @@ internal sealed class CharacterBagEmbeddingServer : IAsyncDisposable
             var reply = new JsonObject { ["object"] = "list", ["data"] = data, ["model"] = "char-bag", ["usage"] = new JsonObject { ["prompt_tokens"] = 0, ["total_tokens"] = 0 } };
             return Results.Text(reply.ToJsonString(), "application/json");
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        server.Url = app.Urls.First() + "/v1";
+        server.Url = new Uri(await LoopbackApp.StartAsync(app, TestContext.Current.CancellationToken), "v1").ToString();
         return server;
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app);
 
     private static float[] Embed(string text)
     {

@@ -1,3 +1,4 @@
+using Kefu.Cli.Tests.Support;
 using Kefu.Testing;
 
 namespace Kefu.Cli.Tests.Service;
@@ -24,8 +25,8 @@ public sealed class KbCommandTests
         using var temp = await WriteKnowledgeAsync();
         var data = temp.File("data");
 
-        var import = await CliRun.InvokeAsync("kb", "import", temp.File("faq.csv"), temp.File("warranty.md"), "--data-dir", data);
-        var search = await CliRun.InvokeAsync("kb", "search", "电机坏了保修几年", "--data-dir", data, "--limit", "1");
+        var import = await CliRun.RunSplitAsync("kb", "import", temp.File("faq.csv"), temp.File("warranty.md"), "--data-dir", data);
+        var search = await CliRun.RunSplitAsync("kb", "search", "电机坏了保修几年", "--data-dir", data, "--limit", "1");
 
         import.ExitCode.ShouldBe(0, import.Error);
         import.Output.ShouldContain("faq.csv  (2 chunks)");
@@ -42,9 +43,9 @@ public sealed class KbCommandTests
     {
         using var temp = await WriteKnowledgeAsync();
         var data = temp.File("data");
-        await CliRun.InvokeAsync("kb", "import", temp.Path, "--data-dir", data);
+        await CliRun.RunSplitAsync("kb", "import", temp.Path, "--data-dir", data);
 
-        var again = await CliRun.InvokeAsync("kb", "import", temp.Path, "--data-dir", data);
+        var again = await CliRun.RunSplitAsync("kb", "import", temp.Path, "--data-dir", data);
 
         again.ExitCode.ShouldBe(0, again.Error);
         again.Output.ShouldContain("unchanged");
@@ -57,7 +58,7 @@ public sealed class KbCommandTests
         using var temp = new TempDirectory();
         await File.WriteAllTextAsync(temp.File("bad.csv"), "question,answer\n多少钱包邮？,满59元包邮\n积分会过期吗？,\n", TestContext.Current.CancellationToken);
 
-        var result = await CliRun.InvokeAsync("kb", "import", temp.File("bad.csv"), "--data-dir", temp.File("data"));
+        var result = await CliRun.RunSplitAsync("kb", "import", temp.File("bad.csv"), "--data-dir", temp.File("data"));
 
         result.ExitCode.ShouldNotBe(0);
         result.Error.ShouldContain("bad.csv:3: answer: empty");
@@ -68,7 +69,7 @@ public sealed class KbCommandTests
     {
         using var temp = new TempDirectory();
 
-        var result = await CliRun.InvokeAsync("kb", "import", temp.File("nope.md"), "--data-dir", temp.File("data"));
+        var result = await CliRun.RunSplitAsync("kb", "import", temp.File("nope.md"), "--data-dir", temp.File("data"));
 
         result.ExitCode.ShouldBe(1);
         result.Error.ShouldContain("nope.md");
@@ -79,9 +80,9 @@ public sealed class KbCommandTests
     {
         using var temp = await WriteKnowledgeAsync();
         var data = temp.File("data");
-        await CliRun.InvokeAsync("kb", "import", temp.Path, "--data-dir", data);
+        await CliRun.RunSplitAsync("kb", "import", temp.Path, "--data-dir", data);
 
-        var result = await CliRun.InvokeAsync("kb", "search", "推荐几只能涨的股票", "--data-dir", data);
+        var result = await CliRun.RunSplitAsync("kb", "search", "推荐几只能涨的股票", "--data-dir", data);
 
         result.ExitCode.ShouldBe(0);
         result.Output.ShouldContain("no match");
@@ -94,8 +95,8 @@ public sealed class KbCommandTests
         var data = temp.File("data");
         var dead = DeadLoopbackUrl();
 
-        var import = await CliRun.InvokeAsync("kb", "import", temp.Path, "--data-dir", data, "--embeddings", dead, "--embeddings-model", "m");
-        var search = await CliRun.InvokeAsync("kb", "search", "多少钱包邮", "--data-dir", data, "--embeddings", dead, "--embeddings-model", "m");
+        var import = await CliRun.RunSplitAsync("kb", "import", temp.Path, "--data-dir", data, "--embeddings", dead, "--embeddings-model", "m");
+        var search = await CliRun.RunSplitAsync("kb", "search", "多少钱包邮", "--data-dir", data, "--embeddings", dead, "--embeddings-model", "m");
 
         import.ExitCode.ShouldBe(3);
         import.Output.ShouldContain("knowledge base: 2 files, 3 chunks");
@@ -112,9 +113,9 @@ public sealed class KbCommandTests
         using var temp = await WriteKnowledgeAsync();
         var data = temp.File("data");
 
-        var import = await CliRun.InvokeAsync("kb", "import", temp.Path, "--data-dir", data, "--embeddings", server.Url, "--embeddings-model", "char-bag");
+        var import = await CliRun.RunSplitAsync("kb", "import", temp.Path, "--data-dir", data, "--embeddings", server.Url, "--embeddings-model", "char-bag");
         var embeddedAtImport = server.Texts;
-        var search = await CliRun.InvokeAsync(
+        var search = await CliRun.RunSplitAsync(
             "kb", "search", "邮费", "--data-dir", data, "--embeddings", server.Url, "--embeddings-model", "char-bag", "--limit", "1");
 
         import.ExitCode.ShouldBe(0, import.Error);
@@ -131,7 +132,7 @@ public sealed class KbCommandTests
     {
         using var temp = new TempDirectory();
 
-        var result = await CliRun.InvokeAsync("kb", "search", "多少钱包邮", "--data-dir", temp.File("data"), "--embeddings", DeadLoopbackUrl());
+        var result = await CliRun.RunSplitAsync("kb", "search", "多少钱包邮", "--data-dir", temp.File("data"), "--embeddings", DeadLoopbackUrl());
 
         result.ExitCode.ShouldBe(1);
         result.Error.ShouldContain("--embeddings-model");
@@ -142,7 +143,7 @@ public sealed class KbCommandTests
     {
         using var temp = new TempDirectory();
 
-        var result = await CliRun.InvokeAsync(
+        var result = await CliRun.RunSplitAsync(
             "kb", "search", "多少钱包邮", "--data-dir", temp.File("data"), "--embeddings-unrelated", "0.8", "--embeddings-equivalent", "0.4");
 
         result.ExitCode.ShouldBe(2);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.RegularExpressions;
+using Kefu.Cli.Tests.Support;
 using Kefu.Testing;
 
 namespace Kefu.Cli.Tests.Service;
@@ -16,7 +17,7 @@ public sealed partial class ServeCommandTests
             Assert.Skip("KEFU_API_KEY is set, which supplies the key this test leaves out.");
         using var temp = new TempDirectory();
 
-        var result = await CliRun.InvokeAsync("serve", "--urls", "http://0.0.0.0:0", "--data-dir", temp.Path);
+        var result = await CliRun.RunSplitAsync("serve", "--urls", "http://0.0.0.0:0", "--data-dir", temp.Path);
 
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldContain("--api-key");
@@ -27,7 +28,7 @@ public sealed partial class ServeCommandTests
     {
         using var temp = new TempDirectory();
 
-        var result = await CliRun.InvokeAsync(
+        var result = await CliRun.RunSplitAsync(
             "serve", "--urls", "http://127.0.0.1:0", "--data-dir", temp.Path, "--embeddings-unrelated", "0.9", "--embeddings-equivalent", "0.5");
 
         result.ExitCode.ShouldBe(2);
@@ -39,7 +40,7 @@ public sealed partial class ServeCommandTests
     {
         using var temp = new TempDirectory();
 
-        var result = await CliRun.InvokeAsync("serve", "--urls", "http://127.0.0.1:0", "--data-dir", temp.Path, "--lexicon", temp.File("lexicon.json"));
+        var result = await CliRun.RunSplitAsync("serve", "--urls", "http://127.0.0.1:0", "--data-dir", temp.Path, "--lexicon", temp.File("lexicon.json"));
 
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldContain("lexicon.json");
@@ -53,7 +54,7 @@ public sealed partial class ServeCommandTests
     {
         using var temp = new TempDirectory();
 
-        var result = await CliRun.InvokeAsync("serve", "--urls", "http://127.0.0.1:0", "--data-dir", temp.Path, option, "not a url");
+        var result = await CliRun.RunSplitAsync("serve", "--urls", "http://127.0.0.1:0", "--data-dir", temp.Path, option, "not a url");
 
         result.ExitCode.ShouldNotBe(0);
         result.Error.ShouldContain(option);
@@ -65,7 +66,7 @@ public sealed partial class ServeCommandTests
     {
         using var temp = new TempDirectory();
 
-        var result = await CliRun.InvokeAsync(
+        var result = await CliRun.RunSplitAsync(
             "serve", "--urls", "http://127.0.0.1:0", "--data-dir", temp.Path, "--api-key", "k", "--embeddings", KbCommandTests.DeadLoopbackUrl());
 
         result.ExitCode.ShouldBe(1);

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using Kefu.Model.Configuration;
-using Kefu.Model.Modules;
-using Kefu.Model.Runtime;
-using Kefu.Cli.Tests.Model;
+using Kefu.Cli.Tests.Support;
 using Kefu.Testing;
 
 namespace Kefu.Cli.Tests.Training;
@@ -13,7 +10,7 @@ public sealed class BenchTrainCommandTests
     public async Task BenchTrain_TinyModel_PrintsTokensFlopsMfuAndMemoryForBothCheckpointingModes()
     {
         using var temp = new TempDirectory();
-        WriteTinyModel(temp.File("model"));
+        TinyTrainingFiles.WriteModel(temp.File("model"));
 
         var (exit, output) = await CliRun.RunAsync("bench", "train", "--model", temp.File("model"), "--seq", "16", "--batch-size", "2", "--steps", "1",
             "--rank", "4", "--json", temp.File("bench.json"));
@@ -40,18 +37,9 @@ public sealed class BenchTrainCommandTests
     public async Task BenchTrain_WithData_ComparesBucketedAndPackedSampleTokensPerSecond()
     {
         using var temp = new TempDirectory();
-        WriteTinyModel(temp.File("model"));
-        Directory.CreateDirectory(temp.File("data"));
-        var random = new Random(5);
-        string Line(int i)
-        {
-            var length = 6 + (i * 5 % 11); // 6..16 tokens: lengths vary, so bucketed batches carry padding
-            var ids = Enumerable.Range(0, length).Select(_ => random.Next(64)).ToArray();
-            return JsonSerializer.Serialize(new { id = $"s{i}", category = "knowledge", input_ids = ids, loss_mask = new string('1', length) });
-        }
-        File.WriteAllLines(temp.File("data/train.jsonl"), Enumerable.Range(0, 12).Select(Line));
-        File.WriteAllLines(temp.File("data/eval.jsonl"), [Line(99)]);
-        File.WriteAllText(temp.File("data/dataset.json"), JsonSerializer.Serialize(new { format = "kefu-sft/1", tokenizer = new { vocab_size = 64 } }));
+        TinyTrainingFiles.WriteModel(temp.File("model"));
+        // 6..16 tokens: lengths vary, so bucketed batches carry padding.
+        TinyTrainingFiles.WriteDataset(temp.File("data"), trainLengths: Enumerable.Range(0, 12).Select(i => 6 + (i * 5 % 11)), evalLengths: [6], promptTokens: 0);
 
         var (exit, output) = await CliRun.RunAsync("bench", "train", "--model", temp.File("model"), "--data", temp.File("data"), "--batch-size", "3",
             "--packing-length", "32", "--steps", "2", "--rank", "4", "--json", temp.File("packing.json"));
@@ -68,17 +56,5 @@ public sealed class BenchTrainCommandTests
         var (badExit, badOutput) = await CliRun.RunAsync("bench", "train", "--model", temp.File("model"), "--data", temp.File("data"), "--packing-length", "8");
         badExit.ShouldBe(2);
         badOutput.ShouldContain("--packing-length 8 is shorter than the longest sample (16 tokens)");
-    }
-
-    private static void WriteTinyModel(string directory)
-    {
-        var config = new Qwen2Config
-        {
-            VocabSize = 64, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeadsRaw = 2,
-            MaxPositionEmbeddings = 128, TieWordEmbeddings = true, SlidingWindow = null, MaxWindowLayers = null,
-        };
-        using var model = new Qwen2ForCausalLM(config);
-        Qwen2WeightInit.Initialize(model, seed: 3, std: 0.2);
-        ModelFolder.Save(model, directory);
     }
 }

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using Kefu.Cli.Tests.Model;
-using Kefu.Model.Configuration;
-using Kefu.Model.Modules;
+using Kefu.Cli.Tests.Support;
 using Kefu.Model.Runtime;
 using Kefu.Testing;
 
@@ -13,8 +10,7 @@ public sealed class TrainAndMergeCommandTests
     public async Task Train_ThenMerge_WritesAdapterLogPlotAndALoadableMergedModel()
     {
         using var temp = new TempDirectory();
-        WriteTinyModel(temp.File("model"));
-        WriteDataset(temp.File("data"), vocabSize: 64);
+        WriteModelAndData(temp);
 
         var (trainExit, trainOutput) = await CliRun.RunAsync("train", "--model", temp.File("model"), "--data", temp.File("data"), "--out", temp.File("out"),
             "--recipe", "seed-article", "--lr", "0.01", "--rank", "4", "--batch-size", "2", "--accumulation", "1", "--epochs", "2", "--eval-every", "2");
@@ -37,8 +33,7 @@ public sealed class TrainAndMergeCommandTests
     public async Task Train_WithGradientCheckpointing_TrainsAndRecordsItInTheRecipe()
     {
         using var temp = new TempDirectory();
-        WriteTinyModel(temp.File("model"));
-        WriteDataset(temp.File("data"), vocabSize: 64);
+        WriteModelAndData(temp);
 
         var (exit, output) = await CliRun.RunAsync("train", "--model", temp.File("model"), "--data", temp.File("data"), "--out", temp.File("out"),
             "--gradient-checkpointing", "--rank", "4", "--batch-size", "2", "--accumulation", "1", "--max-steps", "2");
@@ -52,8 +47,7 @@ public sealed class TrainAndMergeCommandTests
     public async Task Train_WithPacking_PacksSamplesIntoFewerRowsAndRecordsItInTheRecipe()
     {
         using var temp = new TempDirectory();
-        WriteTinyModel(temp.File("model"));
-        WriteDataset(temp.File("data"), vocabSize: 64);
+        WriteModelAndData(temp);
 
         // Six 12-token samples in rows of up to 36 tokens: two rows, so one step of batch 2 per epoch.
         var (exit, output) = await CliRun.RunAsync("train", "--model", temp.File("model"), "--data", temp.File("data"), "--out", temp.File("out"),
@@ -71,8 +65,7 @@ public sealed class TrainAndMergeCommandTests
     public async Task Train_UnknownTargetModule_FailsWithTheChoices()
     {
         using var temp = new TempDirectory();
-        WriteTinyModel(temp.File("model"));
-        WriteDataset(temp.File("data"), vocabSize: 64);
+        WriteModelAndData(temp);
         var (exit, output) = await CliRun.RunAsync("train", "--model", temp.File("model"), "--data", temp.File("data"), "--out", temp.File("out"), "--targets", "q_proj,attn_proj");
         exit.ShouldBe(2);
         output.ShouldContain("'attn_proj' matches no linear layer");
@@ -82,37 +75,17 @@ public sealed class TrainAndMergeCommandTests
     public async Task Train_DatasetFromAnotherTokenizer_FailsBeforeTraining()
     {
         using var temp = new TempDirectory();
-        WriteTinyModel(temp.File("model"));
-        WriteDataset(temp.File("data"), vocabSize: 151665);
+        WriteModelAndData(temp, declaredVocabSize: 151665);
         var (exit, output) = await CliRun.RunAsync("train", "--model", temp.File("model"), "--data", temp.File("data"), "--out", temp.File("out"));
         exit.ShouldBe(2);
         output.ShouldContain("tokenizer.vocab_size");
         Directory.Exists(temp.File("out/checkpoints")).ShouldBeFalse();
     }
 
-    private static void WriteTinyModel(string directory)
+    // The tiny model in model/, and in data/ six 12-token training samples and two for evaluation, half of each the prompt.
+    private static void WriteModelAndData(TempDirectory temp, int declaredVocabSize = TinyTrainingFiles.VocabSize)
     {
-        var config = new Qwen2Config
-        {
-            VocabSize = 64, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeadsRaw = 2,
-            MaxPositionEmbeddings = 128, TieWordEmbeddings = true, SlidingWindow = null, MaxWindowLayers = null,
-        };
-        using var model = new Qwen2ForCausalLM(config);
-        Qwen2WeightInit.Initialize(model, seed: 3, std: 0.2);
-        ModelFolder.Save(model, directory);
-    }
-
-    private static void WriteDataset(string directory, int vocabSize)
-    {
-        Directory.CreateDirectory(directory);
-        var random = new Random(5);
-        string Line(int i, string category)
-        {
-            var ids = Enumerable.Range(0, 12).Select(_ => random.Next(64)).ToArray();
-            return JsonSerializer.Serialize(new { id = $"s{i}", category, input_ids = ids, loss_mask = "000000111111" });
-        }
-        File.WriteAllLines(Path.Combine(directory, "train.jsonl"), Enumerable.Range(0, 6).Select(i => Line(i, "knowledge")));
-        File.WriteAllLines(Path.Combine(directory, "eval.jsonl"), Enumerable.Range(6, 2).Select(i => Line(i, "knowledge")));
-        File.WriteAllText(Path.Combine(directory, "dataset.json"), JsonSerializer.Serialize(new { format = "kefu-sft/1", tokenizer = new { vocab_size = vocabSize } }));
+        TinyTrainingFiles.WriteModel(temp.File("model"));
+        TinyTrainingFiles.WriteDataset(temp.File("data"), trainLengths: Enumerable.Repeat(12, 6), evalLengths: [12, 12], promptTokens: 6, declaredVocabSize);
     }
 }

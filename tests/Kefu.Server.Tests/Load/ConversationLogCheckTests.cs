@@ -1,14 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using Kefu.LoadTesting;
+using Kefu.Testing.Server;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Kefu.Server.Tests.Load;
 
@@ -74,10 +69,7 @@ public sealed class ConversationLogCheckTests
 
         public static async Task<FaultyChatServer> StartAsync(bool duplicateThirdTurn, bool dropSecondTurn)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
+            var app = LoopbackApp.CreateBuilder().Build();
             var sessions = new ConcurrentDictionary<string, List<string>>();
             var created = 0;
             var received = new ConcurrentDictionary<string, int>();
@@ -112,15 +104,9 @@ public sealed class ConversationLogCheckTests
                     });
                 }
             });
-            await app.StartAsync(TestContext.Current.CancellationToken);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new FaultyChatServer(app, new Uri(address.TrimEnd('/') + "/"));
+            return new FaultyChatServer(app, await LoopbackApp.StartAsync(app, TestContext.Current.CancellationToken));
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app);
     }
 }

@@ -1,9 +1,4 @@
-using Kefu.Server.Hosting;
 using Kefu.Server.Tests.Support;
-using Kefu.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Kefu.Server.Tests.Observability;
@@ -21,35 +16,18 @@ public sealed class LogPrivacyTests
     [Fact]
     public async Task TurnsWithPhoneAndIdCard_LoggedAtInformation_CarryNeither()
     {
-        var samples = DemoSetup.FindSamples(Path.Combine(SharedData.RepositoryRoot, "samples", "ecommerce"));
-        if (samples is null)
-            Assert.Skip("samples/ecommerce is absent; the server tests run the demo shop.");
-        var ct = TestContext.Current.CancellationToken;
-        using var temp = new TempDirectory();
-        await using var shop = await DemoSetup.StartShopAsync(samples, temp.Path, ct);
-        var options = new KefuServerOptions
-        {
-            Urls = ["http://127.0.0.1:0"],
-            DataDirectory = temp.Path,
-            ApiKeys = [new ApiKey("agent", RunningServer.Key, Agent: true)],
-            MeterName = "Kefu.Service.Test" + Guid.NewGuid().ToString("N"),
-        };
-        DemoSetup.Apply(options, samples, shop);
         var logs = new CapturingLoggerProvider();
-        await using var app = await KefuServer.BuildAsync(options, builder =>
+        await using var server = await RunningServer.StartDemoAsync(host: builder =>
         {
             builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Information).AddProvider(logs);
             builder.Logging.AddFilter("Kefu", LogLevel.Information);
-        }, ct);
-        await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningServer.Key);
+        });
+        var http = server.Http;
 
         var first = await Json.PostAsync(http, "chat", new { message = $"ORD12345的收货地址改成上海市浦东新区世纪大道100号，张三，{Phone}，身份证{IdCard}" });
         var session = first.GetProperty("session_id").GetString();
         await Json.PostAsync(http, "chat", new { session_id = session, message = $"我的手机号{Phone}，身份证{IdCard}，帮我查查" });
-        await app.StopAsync(ct);
+        await server.App.StopAsync(TestContext.Current.CancellationToken);
 
         var lines = logs.Lines.ToList();
         // The turns did log what a support team needs: the routing decision and the tool call with its (masked) arguments.

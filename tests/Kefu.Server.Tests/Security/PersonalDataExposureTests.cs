@@ -1,12 +1,9 @@
-using System.Net.Http.Headers;
 using Kefu.Server.Hosting;
 using Kefu.Server.Tests.Faults;
 using Kefu.Server.Tests.Observability;
 using Kefu.Server.Tests.Support;
 using Kefu.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using Kefu.Testing.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Kefu.Server.Tests.Security;
@@ -31,33 +28,21 @@ public sealed class PersonalDataExposureTests
             Assert.Skip("samples/ecommerce is absent; the server tests run the demo shop.");
         await using var shop = await FlakyShop.StartAsync();
         using var temp = new TempDirectory();
-        var options = new KefuServerOptions
+        var options = InProcessKefu.Options(temp.Path, new ApiKey("agent", RunningServer.Key, Agent: true));
+        options.BackendUrl = FaultServers.DeadAddress();
+        options.BackendModel = "fake-qwen2";
+        options.ModelResilience = FaultServers.QuickTimeouts(failuresToOpen: 2);
+        options.KnowledgePaths = [Path.Combine(samples, "knowledge")];
+        options.ConfigureShop = s =>
         {
-            Urls = ["http://127.0.0.1:0"],
-            DataDirectory = temp.Path,
-            ApiKeys = [new ApiKey("agent", RunningServer.Key, Agent: true)],
-            MeterName = "Kefu.Service.Test" + Guid.NewGuid().ToString("N"),
-            BackendUrl = FaultServers.DeadAddress(),
-            BackendModel = "fake-qwen2",
-            ModelResilience = FaultServers.QuickTimeouts(failuresToOpen: 2),
-            KnowledgePaths = [Path.Combine(samples, "knowledge")],
-            ConfigureShop = s =>
-            {
-                s.BaseAddress = shop.Address;
-                s.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-                s.TotalTimeout = TimeSpan.FromSeconds(1);
-            },
+            s.BaseAddress = shop.Address;
+            s.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            s.TotalTimeout = TimeSpan.FromSeconds(1);
         };
         var logs = new CapturingLoggerProvider();
-        await using var app = await KefuServer.BuildAsync(options, builder =>
-        {
-            // Everything, framework included, at Debug: whatever a verbose production log would hold.
-            builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs);
-        }, Ct);
-        await app.StartAsync(Ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", RunningServer.Key);
+        // Everything, framework included, at Debug: whatever a verbose production log would hold.
+        await using var app = await InProcessKefu.StartAsync(options, builder => builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(logs), Ct);
+        using var http = InProcessKefu.Client(LoopbackApp.AddressOf(app), RunningServer.Key);
 
         var (first, _) = await FaultServers.ChatAsync(http, $"我的手机号{Phone}，身份证{IdCard}，ORD12345到哪了");
         var session = first.GetProperty("session_id").GetString();

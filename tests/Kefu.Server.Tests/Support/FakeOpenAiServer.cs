@@ -1,13 +1,8 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kefu.Testing.Server;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Kefu.Server.Tests.Support;
 
@@ -35,10 +30,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     /// </summary>
     public static async Task<FakeOpenAiServer> StartAsync(string model, Func<JsonObject, JsonObject> reply)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
+        var app = LoopbackApp.CreateBuilder().Build();
         FakeOpenAiServer? self = null;
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = model, @object = "model", owned_by = "test" } } }));
         app.MapPost("/v1/chat/completions", async (HttpContext http) =>
@@ -64,9 +56,8 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
             };
             return Results.Text(body.ToJsonString(), "application/json");
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new FakeOpenAiServer(app, new Uri(address.TrimEnd('/') + "/v1"));
+        var address = await LoopbackApp.StartAsync(app, TestContext.Current.CancellationToken);
+        self = new FakeOpenAiServer(app, new Uri(address, "v1"));
         return self;
     }
 
@@ -112,9 +103,5 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
         }),
     };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app);
 }

@@ -1,11 +1,6 @@
-using System.Net;
+using Kefu.Testing.Server;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Kefu.Server.Tests.Support;
 
@@ -29,10 +24,7 @@ internal sealed class FlakyShop : IAsyncDisposable
 
     public static async Task<FlakyShop> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
+        var app = LoopbackApp.CreateBuilder().Build();
         var shop = new FlakyShop(app);
         app.Map("/{**path}", async (HttpContext http) =>
         {
@@ -49,15 +41,9 @@ internal sealed class FlakyShop : IAsyncDisposable
                 });
             }
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        shop.Address = new Uri(address.TrimEnd('/') + "/");
+        shop.Address = await LoopbackApp.StartAsync(app, TestContext.Current.CancellationToken);
         return shop;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => LoopbackApp.StopAsync(_app);
 }

@@ -1,11 +1,6 @@
-using System.Net.Http.Headers;
-using Kefu.Server.DemoShop;
+using Kefu.Server.Auth;
 using Kefu.Server.Hosting;
-using Kefu.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using Kefu.Testing.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Kefu.Storage.Postgres.Tests.Support;
@@ -22,24 +17,20 @@ internal sealed class ReplicaSet : IAsyncDisposable
     public const string SecondAgentKey = "replica-agent-key-2";
     public const string CustomerKey = "replica-customer-key";
 
-    private readonly TempDirectory _temp;
-    private readonly DemoShopHost _shop;
-    private readonly List<WebApplication> _replicas;
-
-    private ReplicaSet(TempDirectory temp, DemoShopHost shop, List<WebApplication> replicas, List<Uri> addresses, RoundRobinProxy proxy)
-    {
-        _temp = temp;
-        _shop = shop;
-        _replicas = replicas;
-        ReplicaAddresses = addresses;
-        Proxy = proxy;
-    }
-
     /// <summary>An agent account every replica knows, and its password.</summary>
     public const string AgentName = "lin";
     public const string AgentPassword = "replica-test-password";
 
-    private static readonly Kefu.Server.Auth.AgentAccount Agent = new(AgentName, "客服小林", Kefu.Server.Auth.AgentPasswords.Hash(AgentPassword));
+    private static readonly AgentAccount Agent = new(AgentName, "客服小林", AgentPasswords.Hash(AgentPassword));
+
+    private readonly DemoDeployment _demo;
+
+    private ReplicaSet(DemoDeployment demo, List<Uri> addresses, RoundRobinProxy proxy)
+    {
+        _demo = demo;
+        ReplicaAddresses = addresses;
+        Proxy = proxy;
+    }
 
     public RoundRobinProxy Proxy { get; }
 
@@ -48,56 +39,34 @@ internal sealed class ReplicaSet : IAsyncDisposable
     public static async Task<ReplicaSet> StartAsync(string? connectionString, int replicas = 2, Action<KefuServerOptions>? configure = null)
     {
         var ct = TestContext.Current.CancellationToken;
-        var samples = DemoSetup.FindSamples(Path.Combine(SharedData.RepositoryRoot, "samples", "ecommerce"));
-        if (samples is null)
-            Assert.Skip("samples/ecommerce is absent; the replica tests run the demo shop.");
-        var temp = new TempDirectory();
-        var shop = await DemoSetup.StartShopAsync(samples, temp.Path, ct);
-        // Started together, as an orchestrator would: migrations and the knowledge import race on the database.
-        var apps = await Task.WhenAll(Enumerable.Range(0, replicas).Select(i => StartReplicaAsync(samples, temp.File($"replica{i}"), shop, connectionString, configure, ct)));
-        var addresses = apps.Select(app =>
-            new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/")).ToList();
-        var proxy = await RoundRobinProxy.StartAsync(addresses, ct);
-        return new ReplicaSet(temp, shop, [.. apps], addresses, proxy);
-    }
-
-    private static async Task<WebApplication> StartReplicaAsync(
-        string samples, string dataDirectory, DemoShopHost shop, string? connectionString, Action<KefuServerOptions>? configure, CancellationToken ct)
-    {
-        var options = new KefuServerOptions
+        var demo = await DemoDeployment.StartShopAsync("the replica tests", ct);
+        try
         {
-            Urls = ["http://127.0.0.1:0"],
-            DataDirectory = dataDirectory,
-            DatabaseConnectionString = connectionString,
-            ApiKeys = [new ApiKey("agent1", AgentKey, Agent: true), new ApiKey("agent2", SecondAgentKey, Agent: true), new ApiKey("customer", CustomerKey, Agent: false)],
-            RequestsPerMinutePerKey = 100_000,
-            MeterName = "Kefu.Service.Replica" + Guid.NewGuid().ToString("N"),
-            AgentAccounts = [Agent],
-        };
-        DemoSetup.Apply(options, samples, shop);
-        configure?.Invoke(options);
-        var app = await KefuServer.BuildAsync(options, builder => builder.Logging.SetMinimumLevel(LogLevel.Error), ct);
-        await app.StartAsync(ct);
-        return app;
+            // Started together, as an orchestrator would: migrations and the knowledge import race on the database.
+            var apps = await Task.WhenAll(Enumerable.Range(0, replicas).Select(i =>
+            {
+                var options = InProcessKefu.Options(demo.Temp.File($"replica{i}"),
+                    new ApiKey("agent1", AgentKey, Agent: true), new ApiKey("agent2", SecondAgentKey, Agent: true), new ApiKey("customer", CustomerKey, Agent: false));
+                options.DatabaseConnectionString = connectionString;
+                options.AgentAccounts = [Agent];
+                return demo.StartServerAsync(options, configure, host: builder => builder.Logging.SetMinimumLevel(LogLevel.Error), ct);
+            }));
+            var addresses = apps.Select(LoopbackApp.AddressOf).ToList();
+            return new ReplicaSet(demo, addresses, await RoundRobinProxy.StartAsync(addresses, ct));
+        }
+        catch
+        {
+            await demo.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A client of the proxy sending <paramref name="apiKey"/>.</summary>
-    public HttpClient Client(string apiKey)
-    {
-        var http = new HttpClient { BaseAddress = Proxy.Address };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        return http;
-    }
+    public HttpClient Client(string apiKey) => InProcessKefu.Client(Proxy.Address, apiKey);
 
     public async ValueTask DisposeAsync()
     {
         await Proxy.DisposeAsync();
-        foreach (var app in _replicas)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-        await _shop.DisposeAsync();
-        _temp.Dispose();
+        await _demo.DisposeAsync();
     }
 }

@@ -1,10 +1,6 @@
+using Kefu.Testing.Server;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Kefu.Storage.Postgres.Tests.Support;
 
@@ -35,15 +31,10 @@ internal sealed class RoundRobinProxy : IAsyncDisposable
 
     public static async Task<RoundRobinProxy> StartAsync(IReadOnlyList<Uri> replicas, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
+        var app = LoopbackApp.CreateBuilder().Build();
         var proxy = new RoundRobinProxy(app, [.. replicas]);
         app.Run(proxy.ForwardAsync);
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        proxy.Address = new Uri(address.TrimEnd('/') + "/");
+        proxy.Address = await LoopbackApp.StartAsync(app, cancellationToken);
         return proxy;
     }
 
@@ -74,8 +65,7 @@ internal sealed class RoundRobinProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await LoopbackApp.StopAsync(_app);
         _upstream.Dispose();
     }
 }
