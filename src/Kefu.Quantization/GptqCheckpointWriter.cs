@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Kefu.Model.Configuration;
 using Kefu.Model.Modules;
 using Kefu.Model.Quantization;
 using Kefu.Model.Runtime;
@@ -23,16 +22,11 @@ public static class GptqCheckpointWriter
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(quantized);
         ArgumentNullException.ThrowIfNull(scheme);
-        var output = Path.GetFullPath(outputDirectory);
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
-            throw new IOException($"{output}: the output folder exists and is not empty; choose another --out or remove it.");
+        var output = ModelFolderWriter.RequireEmptyOutput(outputDirectory);
         var quantizeConfig = scheme.ToQuantizeConfig(sourceDirectory is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(sourceDirectory))));
         var entries = Entries(model, quantized, quantizeConfig.ZeroOffset);
 
-        var parent = Path.GetDirectoryName(output)!;
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, "." + Path.GetFileName(output) + ".tmp-" + Guid.NewGuid().ToString("N")[..8]);
-        try
+        ModelFolderWriter.WriteThenRename(output, temp =>
         {
             SafetensorsCheckpointWriter.Write(temp, entries, maxShardBytes);
             var extra = new Dictionary<string, JsonElement>(model.Config.Extra ?? new Dictionary<string, JsonElement>(), StringComparer.Ordinal)
@@ -42,22 +36,8 @@ public static class GptqCheckpointWriter
             (model.Config with { TorchDtype = "float16", Extra = extra }).Save(temp);
             quantizeConfig.Save(temp);
             if (sourceDirectory is not null)
-            {
-                var generation = Path.Combine(sourceDirectory, Qwen2GenerationConfig.FileName);
-                if (File.Exists(generation))
-                    File.Copy(generation, Path.Combine(temp, Qwen2GenerationConfig.FileName));
-                ModelFolder.CopyTokenizerFiles(sourceDirectory, temp);
-            }
-            if (Directory.Exists(output))
-                Directory.Delete(output);
-            Directory.Move(temp, output);
-        }
-        catch
-        {
-            if (Directory.Exists(temp))
-                Directory.Delete(temp, recursive: true);
-            throw;
-        }
+                ModelFolderWriter.CopyCompanionFiles(sourceDirectory, temp);
+        });
     }
 
     /// <summary>The checkpoint's tensors in model order: float ones as fp16, quantized linears packed.</summary>

@@ -31,80 +31,67 @@ public sealed partial class PostgresKnowledgeBase
     /// <inheritdoc/>
     public long EmbeddingFailures => _embedding.Failures;
 
-    public async Task<int> EmbedMissingAsync(CancellationToken cancellationToken)
-    {
-        if (_dense is null)
-            return 0;
-        return await _embedding.EmbedPendingAsync(
-            () => _database.RunAsync(async connection =>
+    public Task<int> EmbedMissingAsync(CancellationToken cancellationToken) => _embedding.EmbedPendingAsync(
+        model => _database.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT c.id, c.title, c.text FROM kb_chunks c
+                LEFT JOIN kb_vectors v ON v.chunk_id = c.id AND v.model = @model
+                WHERE v.chunk_id IS NULL ORDER BY c.id LIMIT @limit
+                """, connection);
+            command.Parameters.AddWithValue("model", model);
+            command.Parameters.AddWithValue("limit", BackfillBatch);
+            var rows = new List<(long Id, string Text)>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                rows.Add((reader.GetInt64(0), EmbeddingCalls.EmbeddedText(reader.GetString(1), reader.GetString(2))));
+            return rows;
+        }, cancellationToken),
+        (model, pending, vectors) => _database.RunAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            for (var i = 0; i < pending.Count; i++)
             {
-                await using var command = new NpgsqlCommand("""
-                    SELECT c.id, c.title, c.text FROM kb_chunks c
-                    LEFT JOIN kb_vectors v ON v.chunk_id = c.id AND v.model = @model
-                    WHERE v.chunk_id IS NULL ORDER BY c.id LIMIT @limit
-                    """, connection);
-                command.Parameters.AddWithValue("model", _dense.Source.ModelId);
-                command.Parameters.AddWithValue("limit", BackfillBatch);
-                var rows = new List<(long Id, string Text)>();
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    rows.Add((reader.GetInt64(0), EmbeddingCalls.EmbeddedText(reader.GetString(1), reader.GetString(2))));
-                return rows;
-            }, cancellationToken),
-            (pending, vectors) => _database.RunAsync(async connection =>
-            {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using var batch = new NpgsqlBatch(connection, transaction);
-                for (var i = 0; i < pending.Count; i++)
-                {
-                    // The chunk may have been replaced meanwhile by another importer: then its vector is not wanted.
-                    var insert = new NpgsqlBatchCommand("""
-                        INSERT INTO kb_vectors (chunk_id, model, text_hash, dimensions, vector)
-                        SELECT @id, @model, @hash, @dimensions, @vector WHERE EXISTS (SELECT 1 FROM kb_chunks WHERE id = @id)
-                        ON CONFLICT (chunk_id) DO UPDATE SET model = excluded.model, text_hash = excluded.text_hash,
-                            dimensions = excluded.dimensions, vector = excluded.vector
-                        """);
-                    insert.Parameters.AddWithValue("id", pending[i].Id);
-                    insert.Parameters.AddWithValue("model", _dense.Source.ModelId);
-                    insert.Parameters.AddWithValue("hash", EmbeddingCalls.TextHash(pending[i].Text));
-                    insert.Parameters.AddWithValue("dimensions", vectors[i].Length);
-                    insert.Parameters.AddWithValue("vector", vectors[i]);
-                    batch.BatchCommands.Add(insert);
-                }
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await BumpGenerationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-    }
+                // The chunk may have been replaced meanwhile by another importer: then its vector is not wanted.
+                var insert = new NpgsqlBatchCommand("""
+                    INSERT INTO kb_vectors (chunk_id, model, text_hash, dimensions, vector)
+                    SELECT @id, @model, @hash, @dimensions, @vector WHERE EXISTS (SELECT 1 FROM kb_chunks WHERE id = @id)
+                    ON CONFLICT (chunk_id) DO UPDATE SET model = excluded.model, text_hash = excluded.text_hash,
+                        dimensions = excluded.dimensions, vector = excluded.vector
+                    """);
+                insert.Parameters.AddWithValue("id", pending[i].Id);
+                insert.Parameters.AddWithValue("model", model);
+                insert.Parameters.AddWithValue("hash", EmbeddingCalls.TextHash(pending[i].Text));
+                insert.Parameters.AddWithValue("dimensions", vectors[i].Length);
+                insert.Parameters.AddWithValue("vector", vectors[i]);
+                batch.BatchCommands.Add(insert);
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await BumpGenerationAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken),
+        cancellationToken);
 
-    /// <summary>Vectors for a source's new chunks (null entries where none could be made); null when dense retrieval is off.</summary>
-    private async Task<PreparedVectors?> PrepareVectorsAsync(string sourceKey, IReadOnlyList<Service.Knowledge.KnowledgeChunk> chunks, CancellationToken cancellationToken)
-    {
-        if (_dense is null)
-            return null;
-        var hashes = chunks.Select(c => EmbeddingCalls.TextHash(EmbeddingCalls.EmbeddedText(c.Title, c.Text))).ToArray();
-        var known = await _database.RunAsync(async connection =>
+    /// <summary>Vectors for a source's new chunks as real[] (see <see cref="EmbeddingCalls.PrepareAsync"/>).</summary>
+    private Task<PreparedVectors<float[]>?> PrepareVectorsAsync(string sourceKey, IReadOnlyList<Service.Knowledge.KnowledgeChunk> chunks, CancellationToken cancellationToken) =>
+        _embedding.PrepareAsync(chunks, model => _database.RunAsync(async connection =>
         {
             await using var command = new NpgsqlCommand("""
                 SELECT v.text_hash, v.vector FROM kb_vectors v JOIN kb_chunks c ON c.id = v.chunk_id
                 WHERE c.source_key = @key AND v.model = @model
                 """, connection);
             command.Parameters.AddWithValue("key", sourceKey);
-            command.Parameters.AddWithValue("model", _dense.Source.ModelId);
+            command.Parameters.AddWithValue("model", model);
             var found = new Dictionary<string, float[]>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 found.TryAdd(reader.GetString(0), reader.GetFieldValue<float[]>(1));
             return found;
-        }, cancellationToken).ConfigureAwait(false);
-        var vectors = hashes.Select(h => known.GetValueOrDefault(h)).ToArray();
-        await _embedding.FillMissingAsync(chunks, vectors, vector => vector, cancellationToken).ConfigureAwait(false);
-        return new PreparedVectors(_dense.Source.ModelId, hashes, vectors);
-    }
+        }, cancellationToken), vector => vector, cancellationToken);
 
     private async Task InsertVectorsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, PreparedVectors vectors, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, PreparedVectors<float[]> vectors, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         for (var i = 0; i < ids.Length; i++)
@@ -123,14 +110,10 @@ public sealed partial class PostgresKnowledgeBase
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DenseIndex> GetVectorIndexAsync(NpgsqlConnection connection, long generation, long documentCount, CancellationToken cancellationToken)
+    private Task<DenseIndex> GetVectorIndexAsync(NpgsqlConnection connection, long generation, long documentCount, CancellationToken cancellationToken)
     {
         var model = _dense!.Source.ModelId;
-        var (index, loaded) = await _denseIndex.GetAsync(
-            generation, model, () => PostgresVectorIndex.LoadAsync(connection, generation, model, cancellationToken)).ConfigureAwait(false);
-        if (loaded && index.Count < documentCount)
-            StartBackfill();
-        return index;
+        return _denseIndex.GetAsync(generation, model, documentCount, () => PostgresVectorIndex.LoadAsync(connection, generation, model, cancellationToken), StartBackfill);
     }
 
     /// <summary>Once per generation (pgvector path): starts the backfill when some chunks lack a vector of the model.</summary>
@@ -152,6 +135,4 @@ public sealed partial class PostgresKnowledgeBase
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Filling in missing chunk embeddings failed: {Error}")]
     private partial void LogBackfillFailed(string error);
-
-    private sealed record PreparedVectors(string Model, string[] Hashes, float[]?[] Vectors);
 }

@@ -4,7 +4,6 @@ using Kefu.Model.Lora;
 using Kefu.Model.Runtime;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace Kefu.Cli.Commands;
 
@@ -15,34 +14,20 @@ internal static class ChatCommand
     {
         var model = ModelCliOptions.ModelDirectory();
         var adapter = new Option<string?>("--adapter") { Description = "LoRA adapter folder (PEFT format, e.g. kefu train output); merged into the loaded weights" };
-        var dtype = ModelCliOptions.DType();
-        var device = ModelCliOptions.Device();
-        var threads = ModelCliOptions.Threads();
+        var compute = new ModelComputeOptions();
         var system = new Option<string?>("--system") { Description = "System prompt (default: the template's)" };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Longest reply in tokens", DefaultValueFactory = _ => 512 };
         var temperature = new Option<double?>("--temperature") { Description = "0 for greedy; default: the folder's generation_config.json" };
         var seed = new Option<long?>("--seed") { Description = "Sampling seed, for repeatable replies" };
         var command = new Command("chat", "Chat with a Qwen2 model folder in the terminal")
         {
-            model, adapter, dtype, device, threads, system, maxNewTokens, temperature, seed,
+            model, adapter, compute.DType, compute.Device, compute.Threads, system, maxNewTokens, temperature, seed,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var console = CliConsole.For(parseResult);
-            ScalarType type;
-            Device target;
-            try
-            {
-                type = ModelCliOptions.ParseScalarType(parseResult.GetRequiredValue(dtype));
-                target = Kefu.Model.Runtime.TorchDevice.Parse(parseResult.GetRequiredValue(device));
-            }
-            catch (ArgumentException e)
-            {
-                console.Error(e.Message);
+            if (!compute.TryParse(parseResult, console, out var type, out var target))
                 return 2;
-            }
-            if (parseResult.GetValue(threads) is { } count)
-                TorchThreads.Set(count);
 
             var directory = parseResult.GetRequiredValue(model);
             console.MarkupLine($"Loading [bold]{Markup.Escape(directory)}[/] …");

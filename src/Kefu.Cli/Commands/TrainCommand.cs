@@ -4,7 +4,6 @@ using Kefu.Cli.Commands.Model;
 using Kefu.Cli.Commands.Training;
 using Kefu.Model.Configuration;
 using Kefu.Model.Lora;
-using Kefu.Model.Runtime;
 using Kefu.Model.Safetensors;
 using Kefu.Training.Data;
 using Kefu.Training.Running;
@@ -41,13 +40,11 @@ internal static class TrainCommand
         var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute decoder layers in the backward pass: less memory, about a third more compute" };
         var packing = new Option<bool>("--packing") { Description = "Pack several samples per row (block-diagonal attention, no padding between them); --batch-size then counts packed rows" };
         var packingLength = new Option<int?>("--packing-length") { Description = "Tokens per packed row (default: the dataset's cutoff)" };
-        var dtype = ModelCliOptions.DType();
-        var device = ModelCliOptions.Device();
-        var threads = ModelCliOptions.Threads();
+        var compute = new ModelComputeOptions();
         var command = new Command("train", "Fine-tune a LoRA adapter on a `kefu data build` folder")
         {
             model, data, output, recipe, maxSteps, resume, lr, epochs, batch, accumulation, rank, alpha, dropout, targets, rslora, seed,
-            evalEvery, saveEvery, checkpointing, packing, packingLength, dtype, device, threads,
+            evalEvery, saveEvery, checkpointing, packing, packingLength, compute.DType, compute.Device, compute.Threads,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -80,10 +77,8 @@ internal static class TrainCommand
                     Lora = lora,
                 };
                 chosen.Validate("command line");
-                var type = ModelCliOptions.ParseScalarType(parseResult.GetRequiredValue(dtype));
-                var target = TorchDevice.Parse(parseResult.GetRequiredValue(device));
-                if (parseResult.GetValue(threads) is { } count)
-                    TorchThreads.Set(count);
+                var (type, target) = compute.Parse(parseResult);
+                compute.ApplyThreads(parseResult);
                 var outDirectory = parseResult.GetRequiredValue(output);
                 Directory.CreateDirectory(outDirectory);
                 File.WriteAllText(Path.Combine(outDirectory, "recipe.json"), chosen.ToJson() + "\n");

@@ -59,15 +59,12 @@ internal static class TrainingSetWriter
             writer.WriteStartArray("tools");
             foreach (var tool in record.Tools)
             {
-                writer.WriteStartObject();
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", tool.Name);
-                writer.WriteString("description", tool.Description);
-                writer.WritePropertyName("parameters");
-                writer.WriteRawValue(tool.ParametersJsonSchema);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
+                WriteFunction(writer, tool.Name, () =>
+                {
+                    writer.WriteString("description", tool.Description);
+                    writer.WritePropertyName("parameters");
+                    writer.WriteRawValue(tool.ParametersJsonSchema);
+                });
             }
             writer.WriteEndArray();
         }
@@ -88,17 +85,24 @@ internal static class TrainingSetWriter
         {
             writer.WriteStartArray("tool_calls");
             foreach (var call in turn.ToolCalls)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("type", "function");
-                writer.WriteStartObject("function");
-                writer.WriteString("name", call.Name);
-                writer.WriteString("arguments", call.ArgumentsJson);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
+                WriteFunction(writer, call.Name, () => writer.WriteString("arguments", call.ArgumentsJson));
             writer.WriteEndArray();
         }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The OpenAI function envelope that tools and tool calls share: {"type": "function", "function": {"name": …, …}},
+    /// with <paramref name="writeRest"/> writing the fields after the name.
+    /// </summary>
+    private static void WriteFunction(Utf8JsonWriter writer, string name, Action writeRest)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "function");
+        writer.WriteStartObject("function");
+        writer.WriteString("name", name);
+        writeRest();
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 

@@ -17,9 +17,7 @@ public static class LoraMerge
     public static int MergeFolder(string modelDirectory, string adapterDirectory, string outputDirectory,
         long maxShardBytes = SafetensorsCheckpointWriter.DefaultMaxShardBytes, Action<SafetensorsEntry>? onWritten = null)
     {
-        var output = Path.GetFullPath(outputDirectory);
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
-            throw new IOException($"{output}: the output folder exists and is not empty; choose another --out or remove it.");
+        var output = ModelFolderWriter.RequireEmptyOutput(outputDirectory);
         var config = Qwen2Config.Load(modelDirectory);
         var lora = LoraConfig.Load(adapterDirectory);
         using var meta = new Qwen2ForCausalLM(config, ScalarType.Float32, META);
@@ -54,27 +52,12 @@ public static class LoraMerge
             }
         }
 
-        var parent = Path.GetDirectoryName(output)!;
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, "." + Path.GetFileName(output) + ".tmp-" + Guid.NewGuid().ToString("N")[..8]);
-        try
+        ModelFolderWriter.WriteThenRename(output, temp =>
         {
             SafetensorsCheckpointWriter.Write(temp, entries, maxShardBytes, onWritten: onWritten);
             config.Save(temp);
-            var generation = Path.Combine(modelDirectory, Qwen2GenerationConfig.FileName);
-            if (File.Exists(generation))
-                File.Copy(generation, Path.Combine(temp, Qwen2GenerationConfig.FileName));
-            ModelFolder.CopyTokenizerFiles(modelDirectory, temp);
-            if (Directory.Exists(output))
-                Directory.Delete(output);
-            Directory.Move(temp, output);
-        }
-        catch
-        {
-            if (Directory.Exists(temp))
-                Directory.Delete(temp, recursive: true);
-            throw;
-        }
+            ModelFolderWriter.CopyCompanionFiles(modelDirectory, temp);
+        });
         return merged;
     }
 

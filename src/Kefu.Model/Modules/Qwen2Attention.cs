@@ -14,10 +14,7 @@ public sealed class Qwen2Attention : nn.Module, ILinearHost
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
-    private nn.Module<Tensor, Tensor> q_proj;
-    private nn.Module<Tensor, Tensor> k_proj;
-    private nn.Module<Tensor, Tensor> v_proj;
-    private nn.Module<Tensor, Tensor> o_proj;
+    private readonly LinearLayers _linears;
 
     public Qwen2Attention(Qwen2Config config, ScalarType dtype, Device device) : base(nameof(Qwen2Attention))
     {
@@ -25,17 +22,22 @@ public sealed class Qwen2Attention : nn.Module, ILinearHost
         _kvHeads = config.NumKeyValueHeads;
         _headDim = config.HeadDim;
         var hidden = config.HiddenSize;
-        q_proj = new DenseLinear(hidden, _heads * _headDim, hasBias: true, dtype, device);
-        k_proj = new DenseLinear(hidden, _kvHeads * _headDim, hasBias: true, dtype, device);
-        v_proj = new DenseLinear(hidden, _kvHeads * _headDim, hasBias: true, dtype, device);
-        o_proj = new DenseLinear(_heads * _headDim, hidden, hasBias: false, dtype, device);
-        register_module(nameof(q_proj), q_proj);
-        register_module(nameof(k_proj), k_proj);
-        register_module(nameof(v_proj), v_proj);
-        register_module(nameof(o_proj), o_proj);
+        _linears = new LinearLayers(this, nameof(Qwen2Attention));
+        _linears.Add(nameof(q_proj), new DenseLinear(hidden, _heads * _headDim, hasBias: true, dtype, device));
+        _linears.Add(nameof(k_proj), new DenseLinear(hidden, _kvHeads * _headDim, hasBias: true, dtype, device));
+        _linears.Add(nameof(v_proj), new DenseLinear(hidden, _kvHeads * _headDim, hasBias: true, dtype, device));
+        _linears.Add(nameof(o_proj), new DenseLinear(_heads * _headDim, hidden, hasBias: false, dtype, device));
     }
 
-    public IReadOnlyList<string> LinearNames { get; } = [nameof(q_proj), nameof(k_proj), nameof(v_proj), nameof(o_proj)];
+    public IReadOnlyList<string> LinearNames => _linears.Names;
+
+    private nn.Module<Tensor, Tensor> q_proj => _linears[nameof(q_proj)];
+
+    private nn.Module<Tensor, Tensor> k_proj => _linears[nameof(k_proj)];
+
+    private nn.Module<Tensor, Tensor> v_proj => _linears[nameof(v_proj)];
+
+    private nn.Module<Tensor, Tensor> o_proj => _linears[nameof(o_proj)];
 
     /// <summary>
     /// hidden [B, T, hidden] → [B, T, hidden]. cos/sin [B, T, D]; mask [B, 1, T, keys] or null; <paramref name="packing"/>
@@ -85,29 +87,9 @@ public sealed class Qwen2Attention : nn.Module, ILinearHost
         return o_proj.call(output).MoveToOuterDisposeScope();
     }
 
-    public nn.Module<Tensor, Tensor> GetLinear(string name) => name switch
-    {
-        nameof(q_proj) => q_proj,
-        nameof(k_proj) => k_proj,
-        nameof(v_proj) => v_proj,
-        nameof(o_proj) => o_proj,
-        _ => throw new ArgumentException($"Qwen2Attention has no linear layer '{name}' (q_proj, k_proj, v_proj, o_proj).", nameof(name)),
-    };
+    public nn.Module<Tensor, Tensor> GetLinear(string name) => _linears[name];
 
-    public void SetLinear(string name, nn.Module<Tensor, Tensor> replacement)
-    {
-        ArgumentNullException.ThrowIfNull(replacement);
-        _ = GetLinear(name);
-        register_module(name, null!);
-        register_module(name, replacement);
-        switch (name)
-        {
-            case nameof(q_proj): q_proj = replacement; break;
-            case nameof(k_proj): k_proj = replacement; break;
-            case nameof(v_proj): v_proj = replacement; break;
-            default: o_proj = replacement; break;
-        }
-    }
+    public void SetLinear(string name, nn.Module<Tensor, Tensor> replacement) => _linears.Replace(name, replacement);
 
     protected override void RegisterComponents() { }
 }

@@ -6,21 +6,23 @@ namespace Kefu.Model.Modules;
 /// <summary>Qwen2MLP, the SwiGLU feed-forward: down_proj(silu(gate_proj(x)) · up_proj(x)), no biases.</summary>
 public sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>, ILinearHost
 {
-    private nn.Module<Tensor, Tensor> gate_proj;
-    private nn.Module<Tensor, Tensor> up_proj;
-    private nn.Module<Tensor, Tensor> down_proj;
+    private readonly LinearLayers _linears;
 
     public Qwen2Mlp(Qwen2Config config, ScalarType dtype, Device device) : base(nameof(Qwen2Mlp))
     {
-        gate_proj = new DenseLinear(config.HiddenSize, config.IntermediateSize, hasBias: false, dtype, device);
-        up_proj = new DenseLinear(config.HiddenSize, config.IntermediateSize, hasBias: false, dtype, device);
-        down_proj = new DenseLinear(config.IntermediateSize, config.HiddenSize, hasBias: false, dtype, device);
-        register_module(nameof(gate_proj), gate_proj);
-        register_module(nameof(up_proj), up_proj);
-        register_module(nameof(down_proj), down_proj);
+        _linears = new LinearLayers(this, nameof(Qwen2Mlp));
+        _linears.Add(nameof(gate_proj), new DenseLinear(config.HiddenSize, config.IntermediateSize, hasBias: false, dtype, device));
+        _linears.Add(nameof(up_proj), new DenseLinear(config.HiddenSize, config.IntermediateSize, hasBias: false, dtype, device));
+        _linears.Add(nameof(down_proj), new DenseLinear(config.IntermediateSize, config.HiddenSize, hasBias: false, dtype, device));
     }
 
-    public IReadOnlyList<string> LinearNames { get; } = [nameof(gate_proj), nameof(up_proj), nameof(down_proj)];
+    public IReadOnlyList<string> LinearNames => _linears.Names;
+
+    private nn.Module<Tensor, Tensor> gate_proj => _linears[nameof(gate_proj)];
+
+    private nn.Module<Tensor, Tensor> up_proj => _linears[nameof(up_proj)];
+
+    private nn.Module<Tensor, Tensor> down_proj => _linears[nameof(down_proj)];
 
     public override Tensor forward(Tensor input)
     {
@@ -29,27 +31,9 @@ public sealed class Qwen2Mlp : nn.Module<Tensor, Tensor>, ILinearHost
         return down_proj.call(gated).MoveToOuterDisposeScope();
     }
 
-    public nn.Module<Tensor, Tensor> GetLinear(string name) => name switch
-    {
-        nameof(gate_proj) => gate_proj,
-        nameof(up_proj) => up_proj,
-        nameof(down_proj) => down_proj,
-        _ => throw new ArgumentException($"Qwen2Mlp has no linear layer '{name}' (gate_proj, up_proj, down_proj).", nameof(name)),
-    };
+    public nn.Module<Tensor, Tensor> GetLinear(string name) => _linears[name];
 
-    public void SetLinear(string name, nn.Module<Tensor, Tensor> replacement)
-    {
-        ArgumentNullException.ThrowIfNull(replacement);
-        _ = GetLinear(name);
-        register_module(name, null!);
-        register_module(name, replacement);
-        switch (name)
-        {
-            case nameof(gate_proj): gate_proj = replacement; break;
-            case nameof(up_proj): up_proj = replacement; break;
-            default: down_proj = replacement; break;
-        }
-    }
+    public void SetLinear(string name, nn.Module<Tensor, Tensor> replacement) => _linears.Replace(name, replacement);
 
     protected override void RegisterComponents() { }
 }

@@ -32,14 +32,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
 
     public static SqliteSessionStore Open(string databasePath, TimeProvider time, int loadedMessages = 60)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        var connectionString = SqliteDatabaseFile.ConnectionString(databasePath);
         var store = new SqliteSessionStore(connectionString, time, loadedMessages);
         using var connection = store.OpenConnection();
         using var command = connection.CreateCommand();

@@ -10,14 +10,17 @@ internal sealed class DenseIndexCache
 
     /// <summary>
     /// The index of <paramref name="generation"/> and <paramref name="model"/>, loaded with <paramref name="load"/>
-    /// unless already held; <c>Loaded</c> says it was loaded now.
+    /// unless already held. A newly loaded index with fewer vectors than <paramref name="documentCount"/> chunks
+    /// calls <paramref name="startBackfill"/>, so chunks imported without embeddings join dense retrieval.
     /// </summary>
-    public async Task<(DenseIndex Index, bool Loaded)> GetAsync(long generation, string model, Func<Task<DenseIndex>> load)
+    public async Task<DenseIndex> GetAsync(long generation, string model, long documentCount, Func<Task<DenseIndex>> load, Action startBackfill)
     {
         if (Volatile.Read(ref _current) is { } current && current.Generation == generation && current.Model == model)
-            return (current, false);
+            return current;
         var index = await load().ConfigureAwait(false);
         Volatile.Write(ref _current, index);
-        return (index, true);
+        if (index.Count < documentCount)
+            startBackfill();
+        return index;
     }
 }

@@ -50,33 +50,59 @@ internal sealed partial class EmbeddingCalls(DenseRetrieval? dense, DenseRetriev
         (await TryEmbedAsync([query], "query", cancellationToken).ConfigureAwait(false))?[0];
 
     /// <summary>
-    /// Embeds, batch by batch, the chunks <paramref name="readPending"/> returns (id and embedded text) and hands each
-    /// batch with its vectors to <paramref name="store"/>, until none are left or the source fails. Returns how many
-    /// chunks were embedded.
+    /// Embeds, batch by batch, the chunks <paramref name="readPending"/> returns (id and embedded text of chunks with
+    /// no vector from the given model) and hands each batch with its vectors to <paramref name="store"/>, until none
+    /// are left or the source fails. Returns how many chunks were embedded; 0 when dense retrieval is off.
     /// </summary>
     public async Task<int> EmbedPendingAsync(
-        Func<Task<List<(long Id, string Text)>>> readPending, Func<List<(long Id, string Text)>, IReadOnlyList<float[]>, Task> store,
+        Func<string, Task<List<(long Id, string Text)>>> readPending, Func<string, List<(long Id, string Text)>, IReadOnlyList<float[]>, Task> store,
         CancellationToken cancellationToken)
     {
+        if (dense is null)
+            return 0;
+        var model = dense.Source.ModelId;
         var done = 0;
         while (true)
         {
-            var pending = await readPending().ConfigureAwait(false);
+            var pending = await readPending(model).ConfigureAwait(false);
             if (pending.Count == 0)
                 return done;
             var vectors = await TryEmbedAsync(pending.ConvertAll(p => p.Text), "import", cancellationToken).ConfigureAwait(false);
             if (vectors is null)
                 return done;
-            await store(pending, vectors).ConfigureAwait(false);
+            await store(model, pending, vectors).ConfigureAwait(false);
             done += pending.Count;
         }
+    }
+
+    /// <summary>
+    /// Vectors for a source's new chunks: an unchanged chunk keeps the vector the store already has (matched by the hash
+    /// of its text among those <paramref name="readStored"/> returns for the model), only new or changed chunks go to
+    /// the embedding source. Null when dense retrieval is off.
+    /// </summary>
+    /// <param name="chunks">The source's chunks about to be stored.</param>
+    /// <param name="readStored">The source's stored vectors of the given model, by text hash, in the store's form.</param>
+    /// <param name="toStored">A new embedding in the store's form.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    public async Task<PreparedVectors<T>?> PrepareAsync<T>(IReadOnlyList<KnowledgeChunk> chunks, Func<string, Task<Dictionary<string, T>>> readStored,
+        Func<float[], T> toStored, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (dense is null)
+            return null;
+        var model = dense.Source.ModelId;
+        var hashes = chunks.Select(c => TextHash(EmbeddedText(c.Title, c.Text))).ToArray();
+        var known = await readStored(model).ConfigureAwait(false);
+        var vectors = hashes.Select(h => known.GetValueOrDefault(h)).ToArray();
+        await FillMissingAsync(chunks, vectors, toStored, cancellationToken).ConfigureAwait(false);
+        return new PreparedVectors<T>(model, hashes, vectors);
     }
 
     /// <summary>
     /// Fills the null entries of <paramref name="stored"/> (chunks with no stored vector for their text) with new
     /// embeddings in the store's form; they stay null when the embedding source fails.
     /// </summary>
-    public async Task FillMissingAsync<T>(IReadOnlyList<KnowledgeChunk> chunks, T?[] stored, Func<float[], T> toStored, CancellationToken cancellationToken)
+    private async Task FillMissingAsync<T>(IReadOnlyList<KnowledgeChunk> chunks, T?[] stored, Func<float[], T> toStored, CancellationToken cancellationToken)
         where T : class
     {
         var missing = Enumerable.Range(0, chunks.Count).Where(i => stored[i] is null).ToList();

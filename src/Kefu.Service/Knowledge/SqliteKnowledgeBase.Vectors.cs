@@ -24,15 +24,10 @@ public sealed partial class SqliteKnowledgeBase
     /// Embeds every chunk that has no vector from the current model. Returns how many were embedded; 0 when dense
     /// retrieval is off. A failing embeddings server is logged and counted, not thrown: BM25 still answers.
     /// </summary>
-    public async Task<int> EmbedMissingAsync(CancellationToken cancellationToken)
-    {
-        if (_dense is null)
-            return 0;
-        return await _embedding.EmbedPendingAsync(
-            () => ReadUnembeddedAsync(_dense.Source.ModelId, cancellationToken),
-            (pending, vectors) => StoreBackfilledAsync(_dense.Source.ModelId, pending, vectors, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task<int> EmbedMissingAsync(CancellationToken cancellationToken) => _embedding.EmbedPendingAsync(
+        model => ReadUnembeddedAsync(model, cancellationToken),
+        (model, pending, vectors) => StoreBackfilledAsync(model, pending, vectors, cancellationToken),
+        cancellationToken);
 
     /// <summary>Up to <see cref="BackfillBatch"/> chunks with no vector from <paramref name="model"/>, with their embedded text.</summary>
     private async Task<List<(long Id, string Text)>> ReadUnembeddedAsync(string model, CancellationToken cancellationToken)
@@ -81,43 +76,29 @@ public sealed partial class SqliteKnowledgeBase
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Vectors for a source's new chunks (null entries where none could be made): an unchanged chunk keeps the vector
-    /// it already has (matched by the hash of its text), only new or changed chunks go to the embedding source.
-    /// Null when dense retrieval is off.
-    /// </summary>
-    private async Task<PreparedVectors?> PrepareVectorsAsync(string sourceKey, IReadOnlyList<KnowledgeChunk> chunks, CancellationToken cancellationToken)
-    {
-        if (_dense is null)
-            return null;
-        var hashes = chunks.Select(c => EmbeddingCalls.TextHash(EmbeddingCalls.EmbeddedText(c.Title, c.Text))).ToArray();
-        var known = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        await using (var connection = OpenConnection())
-        await using (var command = connection.CreateCommand())
+    /// <summary>Vectors for a source's new chunks as float32 blobs (see <see cref="EmbeddingCalls.PrepareAsync"/>).</summary>
+    private Task<PreparedVectors<byte[]>?> PrepareVectorsAsync(string sourceKey, IReadOnlyList<KnowledgeChunk> chunks, CancellationToken cancellationToken) =>
+        _embedding.PrepareAsync(chunks, async model =>
         {
+            await using var connection = OpenConnection();
+            await using var command = connection.CreateCommand();
             command.CommandText = """
                 SELECT v.text_hash, v.vector FROM kb_vectors v JOIN kb_chunks c ON c.id = v.chunk_id
                 WHERE c.source_key = $key AND v.model = $model
                 """;
             command.Parameters.AddWithValue("$key", sourceKey);
-            command.Parameters.AddWithValue("$model", _dense.Source.ModelId);
+            command.Parameters.AddWithValue("$model", model);
+            var known = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 known.TryAdd(reader.GetString(0), (byte[])reader.GetValue(1));
-        }
-        var blobs = hashes.Select(h => known.GetValueOrDefault(h)).ToArray();
-        await _embedding.FillMissingAsync(chunks, blobs, VectorBlob.Encode, cancellationToken).ConfigureAwait(false);
-        return new PreparedVectors(_dense.Source.ModelId, hashes, blobs);
-    }
+            return known;
+        }, VectorBlob.Encode, cancellationToken);
 
-    private async Task<DenseIndex> GetDenseIndexAsync(SqliteConnection connection, long generation, long documentCount, CancellationToken cancellationToken)
+    private Task<DenseIndex> GetDenseIndexAsync(SqliteConnection connection, long generation, long documentCount, CancellationToken cancellationToken)
     {
         var model = _dense!.Source.ModelId;
-        var (index, loaded) = await _denseIndex.GetAsync(
-            generation, model, () => DenseIndex.LoadAsync(connection, generation, model, cancellationToken)).ConfigureAwait(false);
-        if (loaded && index.Count < documentCount)
-            StartBackfill();
-        return index;
+        return _denseIndex.GetAsync(generation, model, documentCount, () => DenseIndex.LoadAsync(connection, generation, model, cancellationToken), StartBackfill);
     }
 
     /// <summary>
@@ -131,9 +112,9 @@ public sealed partial class SqliteKnowledgeBase
         e => LogBackfillFailed(e.Message));
 
     private static async Task InsertVectorAsync(
-        SqliteConnection connection, SqliteTransaction transaction, long chunkId, PreparedVectors vectors, int index, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, long chunkId, PreparedVectors<byte[]> vectors, int index, CancellationToken cancellationToken)
     {
-        if (vectors.Blobs[index] is not { } blob)
+        if (vectors.Vectors[index] is not { } blob)
             return;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -155,6 +136,4 @@ public sealed partial class SqliteKnowledgeBase
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Filling in missing chunk embeddings failed: {Error}")]
     private partial void LogBackfillFailed(string error);
-
-    private sealed record PreparedVectors(string Model, string[] Hashes, byte[]?[] Blobs);
 }

@@ -48,14 +48,7 @@ public sealed partial class SqliteKnowledgeBase : IKnowledgeBase
     public static SqliteKnowledgeBase Open(
         string databasePath, TimeProvider? time = null, DenseRetrieval? dense = null, DenseRetrievalMetrics? denseMetrics = null, ILogger? logger = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        var connectionString = SqliteDatabaseFile.ConnectionString(databasePath);
         var knowledgeBase = new SqliteKnowledgeBase(connectionString, time ?? TimeProvider.System, dense, denseMetrics, logger ?? NullLogger.Instance);
         using var connection = knowledgeBase.OpenConnection();
         Execute(connection, """

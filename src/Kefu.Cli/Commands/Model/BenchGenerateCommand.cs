@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Kefu.Model.Runtime;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace Kefu.Cli.Commands.Model;
 
@@ -13,57 +11,37 @@ namespace Kefu.Cli.Commands.Model;
 /// </summary>
 internal static class BenchGenerateCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Create()
     {
         var model = ModelCliOptions.ModelDirectory();
         var promptTokens = new Option<int>("--prompt-tokens") { Description = "Prompt length (random tokens)", DefaultValueFactory = _ => 128 };
         var newTokens = new Option<int>("--new-tokens") { Description = "Tokens to decode", DefaultValueFactory = _ => 64 };
-        var dtype = ModelCliOptions.DType();
-        var threads = ModelCliOptions.Threads();
-        var device = ModelCliOptions.Device();
-        var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file" };
+        var compute = new ModelComputeOptions();
+        var json = BenchJsonFile.Option();
         var command = new Command("generate", "Measure prefill and decode speed of a model folder")
         {
-            model, promptTokens, newTokens, dtype, threads, device, json,
+            model, promptTokens, newTokens, compute.DType, compute.Threads, compute.Device, json,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var console = CliConsole.For(parseResult);
-            ScalarType type;
-            Device target;
-            try
-            {
-                type = ModelCliOptions.ParseScalarType(parseResult.GetRequiredValue(dtype));
-                target = Kefu.Model.Runtime.TorchDevice.Parse(parseResult.GetRequiredValue(device));
-                if (parseResult.GetValue(promptTokens) < 1 || parseResult.GetValue(newTokens) < 2)
-                    throw new ArgumentException("--prompt-tokens must be at least 1 and --new-tokens at least 2.");
-            }
-            catch (ArgumentException e)
-            {
-                console.Error(e.Message);
+            var lengthError = parseResult.GetValue(promptTokens) < 1 || parseResult.GetValue(newTokens) < 2
+                ? "--prompt-tokens must be at least 1 and --new-tokens at least 2."
+                : null;
+            if (!compute.TryParse(parseResult, console, out var type, out var target, lengthError))
                 return 2;
-            }
-            if (parseResult.GetValue(threads) is { } count)
-                TorchThreads.Set(count);
 
             var directory = parseResult.GetRequiredValue(model);
             var result = await Task.Run(() =>
             {
-                console.MarkupLine($"Loading [bold]{Markup.Escape(directory)}[/] as {type} …");
-                using var loaded = ModelFolder.Load(directory, type, target, warn: w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]"));
+                using var loaded = ModelCliOptions.LoadModel(console, directory, type, target);
                 return GenerationBenchmark.Run(loaded, parseResult.GetValue(promptTokens), parseResult.GetValue(newTokens),
                     progress: step => console.MarkupLine($"[grey]{Markup.Escape(step)}[/]"));
             }, cancellationToken).ConfigureAwait(false);
 
             Print(console, result);
             if (parseResult.GetValue(json) is { } path)
-            {
-                var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-                await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(result, Indented), cancellationToken).ConfigureAwait(false);
-                File.Move(temp, path, overwrite: true);
-            }
+                await BenchJsonFile.WriteAsync(path, result, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;

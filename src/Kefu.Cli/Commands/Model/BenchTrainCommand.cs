@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Kefu.Model.Lora;
-using Kefu.Model.Runtime;
 using Kefu.Training.Benchmarking;
 using Kefu.Training.Running;
 using Spectre.Console;
@@ -17,8 +15,6 @@ namespace Kefu.Cli.Commands.Model;
 /// </summary>
 internal static class BenchTrainCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Create()
     {
         var model = ModelCliOptions.ModelDirectory();
@@ -28,10 +24,8 @@ internal static class BenchTrainCommand
         var checkpointing = new Option<string>("--gradient-checkpointing") { Description = "both, on or off", DefaultValueFactory = _ => "both" };
         var rank = new Option<int>("--rank") { Description = "LoRA rank r", DefaultValueFactory = _ => 16 };
         var targets = new Option<string>("--targets") { Description = "Comma-separated target modules or all-linear", DefaultValueFactory = _ => LoraConfig.AllLinear };
-        var dtype = ModelCliOptions.DType();
-        var threads = ModelCliOptions.Threads();
-        var device = ModelCliOptions.Device();
-        var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file" };
+        var compute = new ModelComputeOptions();
+        var json = BenchJsonFile.Option();
         var data = new Option<string?>("--data")
         {
             Description = "A `kefu data build` folder: instead of random tokens, compare length-bucketed batches with packing on its training samples",
@@ -40,7 +34,7 @@ internal static class BenchTrainCommand
         var packedRows = new Option<int>("--packed-rows") { Description = "With --data: packed rows per step", DefaultValueFactory = _ => 1 };
         var command = new Command("train", "Measure LoRA training speed, FLOPs, MFU and peak memory of a model folder, or packing against bucketing on a dataset")
         {
-            model, sequence, batch, steps, checkpointing, rank, targets, dtype, threads, device, json, data, packingLength, packedRows,
+            model, sequence, batch, steps, checkpointing, rank, targets, compute.DType, compute.Threads, compute.Device, json, data, packingLength, packedRows,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -51,8 +45,7 @@ internal static class BenchTrainCommand
             LoraSettings lora;
             try
             {
-                type = ModelCliOptions.ParseScalarType(parseResult.GetRequiredValue(dtype));
-                target = TorchDevice.Parse(parseResult.GetRequiredValue(device));
+                (type, target) = compute.Parse(parseResult);
                 modes = parseResult.GetRequiredValue(checkpointing).Trim().ToLowerInvariant() switch
                 {
                     "both" => [true, false], // checkpointed first: memory the allocator keeps can only inflate the run after it
@@ -74,8 +67,7 @@ internal static class BenchTrainCommand
                 console.Error(e.Message);
                 return 2;
             }
-            if (parseResult.GetValue(threads) is { } count)
-                TorchThreads.Set(count);
+            compute.ApplyThreads(parseResult);
 
             var directory = parseResult.GetRequiredValue(model);
             if (parseResult.GetValue(data) is { } dataDirectory)
@@ -86,8 +78,7 @@ internal static class BenchTrainCommand
             {
                 results = await Task.Run(() =>
                 {
-                    console.MarkupLine($"Loading [bold]{Markup.Escape(directory)}[/] as {type} …");
-                    using var loaded = ModelFolder.Load(directory, type, target, warn: w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]"));
+                    using var loaded = ModelCliOptions.LoadModel(console, directory, type, target);
                     console.MarkupLine($"[grey]Timing a {type} GEMM …[/]");
                     var gemm = GemmThroughput.Measure(type, device: target);
                     var list = new List<TrainingBenchmarkResult>();
@@ -115,7 +106,7 @@ internal static class BenchTrainCommand
 
             Print(console, results);
             if (parseResult.GetValue(json) is { } path)
-                await WriteJsonAsync(path, results, cancellationToken).ConfigureAwait(false);
+                await BenchJsonFile.WriteAsync(path, results, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -131,8 +122,7 @@ internal static class BenchTrainCommand
                 throw new ArgumentException("--packed-rows must be at least 1.");
             results = await Task.Run(() =>
             {
-                console.MarkupLine($"Loading [bold]{Markup.Escape(modelDirectory)}[/] as {type} …");
-                using var loaded = ModelFolder.Load(modelDirectory, type, target, warn: w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]"));
+                using var loaded = ModelCliOptions.LoadModel(console, modelDirectory, type, target);
                 var dataset = Kefu.Training.Data.SftDataset.Open(dataDirectory, loaded.Config, modelDirectory, w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]"));
                 var length = packingLength ?? dataset.Cutoff ?? dataset.Train.Max(e => e.Length);
                 console.MarkupLine($"[grey]{steps} + 1 warm-up steps each: {batchSize} bucketed samples per step, then {packedRows} packed row(s) of {length} tokens per step …[/]");
@@ -159,15 +149,8 @@ internal static class BenchTrainCommand
         console.Write(table);
         console.MarkupLine($"Packing trains [bold]{F(results[1].RealTokensPerSecond / results[0].RealTokensPerSecond, "0.00")}×[/] the sample tokens per second of bucketing here.");
         if (json is not null)
-            await WriteJsonAsync(json, results, cancellationToken).ConfigureAwait(false);
+            await BenchJsonFile.WriteAsync(json, results, cancellationToken).ConfigureAwait(false);
         return 0;
-    }
-
-    private static async Task WriteJsonAsync<T>(string path, T value, CancellationToken cancellationToken)
-    {
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(value, Indented), cancellationToken).ConfigureAwait(false);
-        File.Move(temp, path, overwrite: true);
     }
 
     private static void Print(IAnsiConsole console, IReadOnlyList<TrainingBenchmarkResult> results)

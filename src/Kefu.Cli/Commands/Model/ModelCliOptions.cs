@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using Kefu.Model.Modules;
+using Kefu.Model.Runtime;
 using Kefu.Model.Safetensors;
+using Spectre.Console;
 using static TorchSharp.torch;
 
 namespace Kefu.Cli.Commands.Model;
 
-/// <summary>Options shared by the model verbs, and the parsing of their values.</summary>
+/// <summary>Options shared by the model verbs, the parsing of their values, and loading the model they name.</summary>
 internal static class ModelCliOptions
 {
     public static Option<string> ModelDirectory() => new("--model")
@@ -30,6 +33,13 @@ internal static class ModelCliOptions
     {
         Description = "CPU threads for libtorch (default: libtorch's choice, the physical cores)",
     };
+
+    /// <summary>Loads a model folder, saying so on the console with the loader's warnings.</summary>
+    public static Qwen2ForCausalLM LoadModel(IAnsiConsole console, string directory, ScalarType type, Device device)
+    {
+        console.MarkupLine($"Loading [bold]{Markup.Escape(directory)}[/] as {type} …");
+        return ModelFolder.Load(directory, type, device, warn: w => console.MarkupLine($"[yellow]{Markup.Escape(w)}[/]"));
+    }
 
     /// <summary>"float32" / "bfloat16" (also fp32, f32, bf16) → the TorchSharp type.</summary>
     public static ScalarType ParseScalarType(string text) => text.Trim().ToLowerInvariant() switch

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kefu.Service;
 using Microsoft.Data.Sqlite;
 
 namespace Kefu.Server.Api.Ui;
@@ -19,14 +20,7 @@ internal sealed class SqliteDeskStore : IDeskStore
 
     public static SqliteDeskStore Open(string databasePath)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        var store = new SqliteDeskStore(new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString());
+        var store = new SqliteDeskStore(SqliteDatabaseFile.ConnectionString(databasePath));
         using var connection = store.OpenConnection();
         using var command = connection.CreateCommand();
         // The log tables (turns, messages) are the session store's: it is opened before this one (see UiServices).

@@ -38,8 +38,8 @@ public sealed class ChangeAddressTool(ShopApiClient client) : ITool
 
     public Task<ToolResult> InvokeAsync(JsonElement arguments, CancellationToken cancellationToken)
     {
-        var orderId = arguments.GetProperty("order_id").GetString()!;
-        var newAddress = arguments.GetProperty("new_address").GetString()!;
+        var orderId = ShopToolArguments.Required(arguments, "order_id");
+        var newAddress = ShopToolArguments.Required(arguments, "new_address");
         return client.ChangeAddressAsync(orderId, newAddress, cancellationToken);
     }
 }

@@ -5,33 +5,14 @@ namespace Kefu.Service.Tools.Shop;
 /// <summary><c>query_order</c>: an order's status, items, amount, payment time and address.</summary>
 public sealed class QueryOrderTool(ShopApiClient client) : ITool
 {
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "order_id": {
-              "type": "string",
-              "description": "订单号"
-            }
-          },
-          "required": [
-            "order_id"
-          ],
-          "additionalProperties": false
-        }
-        """).RootElement;
-
     public string Name => "query_order";
 
     public string Description => "查询订单的详细信息，返回订单状态（待付款/待发货/已发货/已签收/已取消/退款中/已退款）、商品明细、实付金额、付款时间和收货地址。顾客询问订单状态、金额或商品时使用。";
 
-    public JsonElement ParametersSchema => Schema;
+    public JsonElement ParametersSchema => ShopToolArguments.OrderIdOnlySchema;
 
     public bool RequiresConfirmation => false;
 
-    public Task<ToolResult> InvokeAsync(JsonElement arguments, CancellationToken cancellationToken)
-    {
-        var orderId = arguments.GetProperty("order_id").GetString()!;
-        return client.GetOrderAsync(orderId, cancellationToken);
-    }
+    public Task<ToolResult> InvokeAsync(JsonElement arguments, CancellationToken cancellationToken) =>
+        client.GetOrderAsync(ShopToolArguments.Required(arguments, "order_id"), cancellationToken);
 }

@@ -47,9 +47,9 @@ public sealed class RequestRefundTool(ShopApiClient client) : ITool
 
     public Task<ToolResult> InvokeAsync(JsonElement arguments, CancellationToken cancellationToken)
     {
-        var orderId = arguments.GetProperty("order_id").GetString()!;
-        var reason = arguments.GetProperty("reason").GetString()!;
-        var refundType = arguments.GetProperty("refund_type").GetString()!;
+        var orderId = ShopToolArguments.Required(arguments, "order_id");
+        var reason = ShopToolArguments.Required(arguments, "reason");
+        var refundType = ShopToolArguments.Required(arguments, "refund_type");
         return client.RequestRefundAsync(orderId, reason, refundType, cancellationToken);
     }
 }
