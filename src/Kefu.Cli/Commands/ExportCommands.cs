@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Text.Json;
 using Kefu.Export.Gguf;
+using Kefu.Export.Imatrix;
 using Kefu.Export.Ollama;
 using Kefu.Export.Qwen2;
 using Kefu.Model.Configuration;
 using Kefu.Model.Lora;
 using Kefu.Model.Safetensors;
 using Kefu.Text;
+using Kefu.Training.Data;
 using Spectre.Console;
 
 namespace Kefu.Cli.Commands;
@@ -37,22 +39,62 @@ internal static class ExportCommands
         };
         var name = new Option<string?>("--name") { Description = "general.name (default: the folder name)" };
         var template = new Option<string?>("--chat-template") { Description = "Jinja chat template file (default: tokenizer_config.json's, else Qwen2's ChatML)" };
-        var command = new Command("gguf", "Write a Qwen2 model folder as one GGUF v3 file") { model, output, type, name, template };
+        var imatrixData = new Option<string?>("--imatrix-data")
+        {
+            Description = "`kefu data build` folder: run the model over its training split and quantize with the resulting importance matrix, as llama-quantize --imatrix (q4_k_m, q6_k, q4_0)",
+        };
+        var imatrixSamples = new Option<int>("--imatrix-samples") { Description = "Calibration sequences for --imatrix-data", DefaultValueFactory = _ => 64 };
+        var imatrixMaxLength = new Option<int>("--imatrix-max-length") { Description = "Tokens per calibration sequence at most", DefaultValueFactory = _ => 512 };
+        var imatrixFile = new Option<string?>("--imatrix") { Description = "Importance matrix file from llama-imatrix (GGUF or legacy .dat) to quantize with, instead of --imatrix-data" };
+        var imatrixOut = new Option<string?>("--imatrix-out") { Description = "Also save the matrix computed from --imatrix-data as a llama.cpp GGUF imatrix (llama-quantize --imatrix reads it)" };
+        var command = new Command("gguf", "Write a Qwen2 model folder as one GGUF v3 file")
+        {
+            model, output, type, name, template, imatrixData, imatrixSamples, imatrixMaxLength, imatrixFile, imatrixOut,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var console = CliConsole.For(parseResult);
             return await Run(console, () =>
             {
-                var chatTemplate = parseResult.GetValue(template) is { } file ? File.ReadAllText(file) : null;
+                var chatTemplate = parseResult.GetValue(template) is { } templateFile ? File.ReadAllText(templateFile) : null;
+                var outputType = GgufOutputTypes.Parse(parseResult.GetRequiredValue(type));
+                var data = parseResult.GetValue(imatrixData);
+                var file = parseResult.GetValue(imatrixFile);
+                if (data is not null && file is not null)
+                    throw new ArgumentException("--imatrix and --imatrix-data: give one importance matrix, a file or a data folder to compute it from.");
+                if (parseResult.GetValue(imatrixOut) is not null && data is null)
+                    throw new ArgumentException("--imatrix-out: saves the matrix computed from --imatrix-data; give --imatrix-data too.");
+                if ((data ?? file) is not null && !outputType.WeightType().UsesImportance())
+                    throw new ArgumentException($"--imatrix/--imatrix-data: {outputType} does not use an importance matrix (ggml ignores it for q8_0 and the float types); use q4_k_m, q6_k or q4_0.");
+                var importance = data is not null
+                    ? CollectImportance(console, parseResult.GetRequiredValue(model), data, parseResult.GetValue(imatrixSamples), parseResult.GetValue(imatrixMaxLength))
+                    : file is not null ? ImatrixFile.Read(file) : null;
+                if (data is not null && parseResult.GetValue(imatrixOut) is { } imatrixPath)
+                {
+                    ImatrixFile.Write(imatrixPath, importance!);
+                    console.MarkupLine($"[green]Wrote[/] [bold]{Markup.Escape(Path.GetFullPath(imatrixPath))}[/] (llama.cpp GGUF imatrix).");
+                }
                 var written = 0;
                 var tensors = Qwen2GgufExporter.Export(parseResult.GetRequiredValue(model), parseResult.GetRequiredValue(output),
-                    GgufOutputTypes.Parse(parseResult.GetRequiredValue(type)), parseResult.GetValue(name), chatTemplate, _ => written++);
+                    outputType, parseResult.GetValue(name), chatTemplate, _ => written++, importance);
                 var path = Path.GetFullPath(parseResult.GetRequiredValue(output));
                 var types = string.Join(", ", tensors.GroupBy(t => t.Type).Select(g => $"{g.Count()} {g.Key}"));
                 console.MarkupLine($"[green]Wrote[/] [bold]{Markup.Escape(path)}[/]: {written} tensors ({types}), {ModelCliOptionsFormat(new FileInfo(path).Length)}.");
             }, cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    private static ImportanceMatrix CollectImportance(IAnsiConsole console, string model, string data, int samples, int maxLength)
+    {
+        if (samples < 1)
+            throw new ArgumentException($"--imatrix-samples: must be at least 1, got {samples}.");
+        if (maxLength < 2)
+            throw new ArgumentException($"--imatrix-max-length: must be at least 2, got {maxLength}.");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var importance = ImportanceCollector.CollectFromData(model, data, samples, maxLength, progress: message => console.MarkupLine(Markup.Escape(message)));
+        console.MarkupLine($"imatrix: {importance.Entries.Count} weight matrices from {importance.Chunks} sequences in {watch.Elapsed.TotalSeconds:0.0} s.");
+        return importance;
     }
 
     private static Command Lora()
@@ -121,7 +163,7 @@ internal static class ExportCommands
             return 0;
         }
         catch (Exception e) when (e is ArgumentException or GgufFormatException or ModelConfigException or SafetensorsFormatException
-            or LoraFormatException or TokenizerLoadException or IOException)
+            or LoraFormatException or TokenizerLoadException or IOException or SftDatasetException)
         {
             console.Error(e.Message);
             return 2;

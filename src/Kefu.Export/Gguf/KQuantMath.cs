@@ -113,11 +113,13 @@ internal static class KQuantMath
     }
 
     /// <summary>
-    /// make_qx_quants with rmse_type 1 and no importance weights (weights x²): symmetric codes −nmax..nmax−1 stored
-    /// as 0..2·nmax−1, the scale fitted by weighted least squares over 19 candidate inverse scales around −nmax/max.
+    /// make_qx_quants with rmse_type 1: symmetric codes −nmax..nmax−1 stored as 0..2·nmax−1, the scale fitted by
+    /// weighted least squares over 19 candidate inverse scales around −nmax/max. The weights are
+    /// <paramref name="weights"/> when given (ggml's quant_weights: the importance-matrix paths), else x².
     /// </summary>
-    public static float MakeQxQuants(int nmax, ReadOnlySpan<float> x, Span<sbyte> levels)
+    public static float MakeQxQuants(int nmax, ReadOnlySpan<float> x, Span<sbyte> levels, ReadOnlySpan<float> weights = default)
     {
+        var weighted = !weights.IsEmpty;
         var n = x.Length;
         var max = 0f;
         var amax = 0f;
@@ -142,7 +144,7 @@ internal static class KQuantMath
         {
             var l = Math.Max(-nmax, Math.Min(nmax - 1, NearestInt(iscale * x[i])));
             levels[i] = (sbyte)(l + nmax);
-            var w = x[i] * x[i];
+            var w = weighted ? weights[i] : x[i] * x[i];
             sumLX += w * x[i] * l;
             sumL2 += w * l * l;
         }
@@ -157,7 +159,7 @@ internal static class KQuantMath
             for (var i = 0; i < n; i++)
             {
                 var l = Math.Max(-nmax, Math.Min(nmax - 1, NearestInt(iscale * x[i])));
-                var w = x[i] * x[i];
+                var w = weighted ? weights[i] : x[i] * x[i];
                 sumLX += w * x[i] * l;
                 sumL2 += w * l * l;
             }

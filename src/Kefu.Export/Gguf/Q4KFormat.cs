@@ -5,7 +5,8 @@ namespace Kefu.Export.Gguf;
 /// <summary>
 /// ggml's Q4_K (block_q4_K, 144 bytes per 256 values): fp16 d, fp16 dmin, 12 bytes holding eight 6-bit sub-block
 /// scales and eight 6-bit mins, then 128 bytes of 4-bit codes; value = d·scale_j·q − dmin·min_j for each 32-value
-/// sub-block j. Quantized as quantize_row_q4_K_ref (no importance matrix), which llama-quantize runs for Q4_K_M.
+/// sub-block j. Quantized as quantize_row_q4_K_ref (no importance matrix), which llama-quantize runs for Q4_K_M, or as
+/// quantize_row_q4_K_impl with an importance matrix (llama-quantize --imatrix).
 /// </summary>
 internal static class Q4KFormat
 {
@@ -41,12 +42,63 @@ internal static class Q4KFormat
 
         var inverseScale = maxScale > 0 ? 63f / maxScale : 0f;
         var inverseMin = maxMin > 0 ? 63f / maxMin : 0f;
-        var packed = block.Slice(4, 12);
+        Span<byte> storedScales = stackalloc byte[BlockValues / SubBlock];
+        Span<byte> storedMins = stackalloc byte[BlockValues / SubBlock];
         for (var j = 0; j < BlockValues / SubBlock; j++)
         {
             // C stores nearest_int into a uint8_t before clamping; the same wrap-around is kept here.
-            var ls = Math.Min((byte)63, unchecked((byte)KQuantMath.NearestInt(inverseScale * scales[j])));
-            var lm = Math.Min((byte)63, unchecked((byte)KQuantMath.NearestInt(inverseMin * mins[j])));
+            storedScales[j] = Math.Min((byte)63, unchecked((byte)KQuantMath.NearestInt(inverseScale * scales[j])));
+            storedMins[j] = Math.Min((byte)63, unchecked((byte)KQuantMath.NearestInt(inverseMin * mins[j])));
+        }
+        Write(x, storedScales, storedMins, (Half)(maxScale / 63f), (Half)(maxMin / 63f), levels, block);
+    }
+
+    /// <summary>
+    /// quantize_row_q4_K_impl with quant_weights: each value weighted by its importance times √(σ² + x²) (σ² twice the
+    /// super-block's mean square), sub-blocks fitted by make_qkx3_quants, and the 6-bit scales and mins by
+    /// make_qp_quants weighted by each sub-block's total weight. <paramref name="importance"/> holds the block's 256.
+    /// </summary>
+    public static void QuantizeBlock(ReadOnlySpan<float> x, ReadOnlySpan<float> importance, Span<byte> block)
+    {
+        Span<byte> levels = stackalloc byte[BlockValues];
+        Span<byte> scratch = stackalloc byte[SubBlock];
+        Span<float> weights = stackalloc float[SubBlock];
+        Span<float> subBlockWeights = stackalloc float[BlockValues / SubBlock];
+        Span<float> mins = stackalloc float[BlockValues / SubBlock];
+        Span<float> scales = stackalloc float[BlockValues / SubBlock];
+        var sumX2 = 0f;
+        for (var l = 0; l < BlockValues; l++)
+            sumX2 += x[l] * x[l];
+        var sigma2 = 2 * sumX2 / BlockValues;
+        for (var j = 0; j < BlockValues / SubBlock; j++)
+        {
+            var sub = x.Slice(j * SubBlock, SubBlock);
+            var qw = importance.Slice(j * SubBlock, SubBlock);
+            var sumW = 0f;
+            for (var l = 0; l < SubBlock; l++)
+            {
+                weights[l] = qw[l] * MathF.Sqrt(sigma2 + sub[l] * sub[l]);
+                sumW += weights[l];
+            }
+            subBlockWeights[j] = sumW;
+            scales[j] = ImportanceKQuantMath.MakeQkx3Quants(15, sub, weights, levels.Slice(j * SubBlock, SubBlock), out mins[j], scratch, -0.9f, 0.05f, 36);
+        }
+        Span<byte> storedScales = stackalloc byte[BlockValues / SubBlock];
+        Span<byte> storedMins = stackalloc byte[BlockValues / SubBlock];
+        var d = ImportanceKQuantMath.MakeQpQuants(63, scales, storedScales, subBlockWeights);
+        var dmin = ImportanceKQuantMath.MakeQpQuants(63, mins, storedMins, subBlockWeights);
+        Write(x, storedScales, storedMins, (Half)d, (Half)dmin, levels, block);
+    }
+
+    /// <summary>Packs the 6-bit scales and mins, stores d and dmin, re-quantizes against them and packs the codes.</summary>
+    private static void Write(ReadOnlySpan<float> x, ReadOnlySpan<byte> storedScales, ReadOnlySpan<byte> storedMins, Half d, Half dmin,
+        Span<byte> levels, Span<byte> block)
+    {
+        var packed = block.Slice(4, 12);
+        for (var j = 0; j < BlockValues / SubBlock; j++)
+        {
+            var ls = storedScales[j];
+            var lm = storedMins[j];
             if (j < 4)
             {
                 packed[j] = ls;
@@ -55,12 +107,10 @@ internal static class Q4KFormat
             else
             {
                 packed[j + 4] = (byte)((ls & 0xF) | ((lm & 0xF) << 4));
-                packed[j - 4] |= (byte)((ls >> 4) << 6);
-                packed[j] |= (byte)((lm >> 4) << 6);
+                packed[j - 4] |= unchecked((byte)((ls >> 4) << 6));
+                packed[j] |= unchecked((byte)((lm >> 4) << 6));
             }
         }
-        var d = (Half)(maxScale / 63f);
-        var dmin = (Half)(maxMin / 63f);
         BinaryPrimitives.WriteHalfLittleEndian(block, d);
         BinaryPrimitives.WriteHalfLittleEndian(block[2..], dmin);
 

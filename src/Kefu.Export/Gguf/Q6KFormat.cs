@@ -5,7 +5,8 @@ namespace Kefu.Export.Gguf;
 /// <summary>
 /// ggml's Q6_K (block_q6_K, 210 bytes per 256 values): 128 bytes of low 4 bits, 64 bytes of high 2 bits, sixteen
 /// int8 sub-block scales, then fp16 d; value = d·scale_j·(q − 32) for each 16-value sub-block j. Quantized as
-/// quantize_row_q6_K_ref (no importance matrix), which llama-quantize runs for the Q6_K tensors of Q4_K_M.
+/// quantize_row_q6_K_ref (no importance matrix), which llama-quantize runs for the Q6_K tensors of Q4_K_M, or as
+/// quantize_row_q6_K_impl with one.
 /// </summary>
 internal static class Q6KFormat
 {
@@ -16,7 +17,13 @@ internal static class Q6KFormat
     private const int ScalesOffset = 192;
     private const int ScaleOffset = 208;
 
-    public static void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block)
+    public static void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block) => QuantizeBlock(x, default, block);
+
+    /// <summary>
+    /// quantize_row_q6_K_impl: with <paramref name="importance"/> (the block's 256 importance values) each 16-value
+    /// sub-block's scale search weights values by their importance alone; empty, it is quantize_row_q6_K_ref (x²).
+    /// </summary>
+    public static void QuantizeBlock(ReadOnlySpan<float> x, ReadOnlySpan<float> importance, Span<byte> block)
     {
         Span<sbyte> levels = stackalloc sbyte[BlockValues];
         Span<float> scales = stackalloc float[BlockValues / SubBlock];
@@ -24,7 +31,8 @@ internal static class Q6KFormat
         var maxAbsScale = 0f;
         for (var j = 0; j < BlockValues / SubBlock; j++)
         {
-            scales[j] = KQuantMath.MakeQxQuants(32, x.Slice(j * SubBlock, SubBlock), levels.Slice(j * SubBlock, SubBlock));
+            var weights = importance.IsEmpty ? default : importance.Slice(j * SubBlock, SubBlock);
+            scales[j] = KQuantMath.MakeQxQuants(32, x.Slice(j * SubBlock, SubBlock), levels.Slice(j * SubBlock, SubBlock), weights);
             var absScale = MathF.Abs(scales[j]);
             if (absScale > maxAbsScale)
             {

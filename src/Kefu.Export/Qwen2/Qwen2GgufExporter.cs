@@ -1,4 +1,5 @@
 using Kefu.Export.Gguf;
+using Kefu.Export.Imatrix;
 using Kefu.Model.Configuration;
 using Kefu.Model.Quantization;
 using Kefu.Model.Safetensors;
@@ -38,15 +39,21 @@ public static class Qwen2GgufExporter
         return metadata;
     }
 
-    /// <summary>Writes the GGUF file; returns the tensors written (name and type).</summary>
+    /// <summary>
+    /// Writes the GGUF file; returns the tensors written (name and type). With <paramref name="importance"/> the
+    /// quantized tensors it has a vector for are quantized as llama-quantize --imatrix does (see
+    /// <see cref="ImportanceQuants"/>) and the file records the matrix's provenance (quantize.imatrix.*).
+    /// </summary>
     public static IReadOnlyList<GgufTensorSource> Export(string modelDirectory, string outputPath, GgufOutputType type, string? name = null,
-        string? chatTemplate = null, Action<GgufTensorSource>? onWritten = null)
+        string? chatTemplate = null, Action<GgufTensorSource>? onWritten = null, ImportanceMatrix? importance = null)
     {
         var config = Qwen2Config.Load(modelDirectory);
         if (GptqQuantizeConfig.TryLoad(modelDirectory, config) is not null)
             throw new GgufFormatException($"{modelDirectory}: this is a GPTQ checkpoint; export the float model (the merged bf16/f16 folder) and let GGUF quantize it (--type q4_k_m, q4_0 or q8_0).");
         name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory)));
         var metadata = Metadata(config, type, name).Concat(GgufTokenizerMetadata.Build(modelDirectory, config, chatTemplate)).ToList();
+        if (importance is not null && type.WeightType().UsesImportance())
+            metadata.AddRange(ImportanceMetadata(importance));
         using var checkpoint = SafetensorsCheckpoint.Open(modelDirectory);
         var missing = RequiredNames(config).Where(n => !checkpoint.TensorNames.Contains(n)).ToList();
         if (missing.Count > 0)
@@ -62,15 +69,31 @@ public static class Qwen2GgufExporter
             var dimensions = info.Shape.Reverse().ToArray();
             var tensorType = GgufQuantMix.TypeFor(ggufName, dimensions, type, config.NumHiddenLayers, hasOutputTensor: !config.TieWordEmbeddings);
             var source = hfName;
+            var vector = tensorType.UsesImportance() ? importance?.For(ggufName) : null;
+            if (vector is not null && vector.Length != dimensions[0])
+                throw new GgufFormatException($"The importance matrix's {ggufName} has {vector.Length} values; the tensor's rows have {dimensions[0]} (was it computed on another model?).");
             tensors.Add(new GgufTensorSource(ggufName, dimensions, tensorType, () =>
             {
                 using var scope = NewDisposeScope();
                 var values = checkpoint.Read(source).to(ScalarType.Float32).contiguous().data<float>().ToArray();
-                return GgmlQuants.FromFloats(values, tensorType);
+                return vector is null ? GgmlQuants.FromFloats(values, tensorType) : ImportanceQuants.FromFloats(values, tensorType, vector);
             }));
         }
         GgufWriter.Write(outputPath, metadata, tensors, onWritten);
         return tensors;
+    }
+
+    /// <summary>llama-quantize's provenance keys (LLM_KV_QUANTIZE_IMATRIX_*); int32 as its kv overrides write them.</summary>
+    public static IReadOnlyList<KeyValuePair<string, GgufValue>> ImportanceMetadata(ImportanceMatrix importance)
+    {
+        ArgumentNullException.ThrowIfNull(importance);
+        var keys = new List<KeyValuePair<string, GgufValue>>();
+        if (importance.SourceFile is { } file)
+            keys.Add(new("quantize.imatrix.file", GgufValue.Of(file)));
+        keys.Add(new("quantize.imatrix.dataset", GgufValue.Of(importance.Dataset)));
+        keys.Add(new("quantize.imatrix.entries_count", GgufValue.Of(importance.Entries.Count)));
+        keys.Add(new("quantize.imatrix.chunks_count", GgufValue.Of(importance.Chunks)));
+        return keys;
     }
 
     private static IEnumerable<string> OrderedNames(SafetensorsCheckpoint checkpoint, Qwen2Config config)

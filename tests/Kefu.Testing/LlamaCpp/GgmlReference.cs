@@ -10,23 +10,33 @@ namespace Kefu.Testing.LlamaCpp;
 public static class GgmlReference
 {
     /// <summary>ggml's reference quantizer (ggml_quantize_chunk, no importance matrix) for values.Length / rowLength rows.</summary>
-    public static unsafe byte[] Quantize(int ggmlType, ReadOnlySpan<float> values, int rowLength)
+    public static byte[] Quantize(int ggmlType, ReadOnlySpan<float> values, int rowLength) => Quantize(ggmlType, values, rowLength, []);
+
+    /// <summary>
+    /// ggml_quantize_chunk with an importance matrix: <paramref name="importance"/> holds one value per column
+    /// (rowLength of them), as llama-quantize passes an imatrix entry; empty means none (the reference path).
+    /// </summary>
+    public static unsafe byte[] Quantize(int ggmlType, ReadOnlySpan<float> values, int rowLength, ReadOnlySpan<float> importance)
     {
         RequireAvailable();
+        if (!importance.IsEmpty && importance.Length != rowLength)
+            throw new ArgumentException($"The importance vector has {importance.Length} values; rows have {rowLength}.", nameof(importance));
         var traits = Traits(ggmlType);
         if (rowLength <= 0 || values.Length % rowLength != 0)
             throw new ArgumentException($"{values.Length} values are not whole rows of {rowLength}.", nameof(rowLength));
         if (rowLength % traits.BlockSize != 0)
             throw new ArgumentException($"Rows of {rowLength} values are not whole {traits.Name} blocks of {traits.BlockSize}.", nameof(rowLength));
-        if (GgmlNative.ggml_quantize_requires_imatrix(ggmlType) != 0)
+        if (importance.IsEmpty && GgmlNative.ggml_quantize_requires_imatrix(ggmlType) != 0)
             throw new ArgumentException($"ggml quantizes {traits.Name} only with an importance matrix.", nameof(ggmlType));
         var rows = values.Length / rowLength;
         var rowBytes = (long)GgmlNative.ggml_row_size(ggmlType, rowLength);
         var output = new byte[rowBytes * rows];
         fixed (float* source = values)
+        fixed (float* imatrix = importance)
         fixed (byte* destination = output)
         {
-            var written = (long)GgmlNative.ggml_quantize_chunk(ggmlType, source, destination, 0, rows, rowLength, null);
+            // An empty span pins to a null pointer: ggml then takes its reference path.
+            var written = (long)GgmlNative.ggml_quantize_chunk(ggmlType, source, destination, 0, rows, rowLength, imatrix);
             if (written != output.LongLength)
                 throw new InvalidOperationException($"ggml_quantize_chunk wrote {written} bytes of {traits.Name}, expected {output.LongLength}.");
         }
