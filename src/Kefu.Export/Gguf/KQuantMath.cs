@@ -30,7 +30,20 @@ internal static class KQuantMath
     /// with the smallest weighted squared error. Returns the scale; <paramref name="theMin"/> gets the (non-negative) offset.
     /// </summary>
     public static float MakeQkx2Quants(int nmax, ReadOnlySpan<float> x, ReadOnlySpan<float> weights, Span<byte> levels, out float theMin,
-        Span<byte> scratch, float rmin, float rdelta, int steps)
+        Span<byte> scratch, float rmin, float rdelta, int steps) =>
+        FitScaleAndMin(nmax, x, weights, levels, out theMin, scratch, rmin, rdelta, steps, qkx3: false);
+
+    /// <summary>
+    /// make_qkx3_quants (use_mad false), which ggml runs only with an importance matrix: the same search as
+    /// <see cref="MakeQkx2Quants"/>, but a range with max ≤ min counts as degenerate and each trial value is clamped to
+    /// nmax before rounding (ggml's two functions differ only there).
+    /// </summary>
+    public static float MakeQkx3Quants(int nmax, ReadOnlySpan<float> x, ReadOnlySpan<float> weights, Span<byte> levels, out float theMin,
+        Span<byte> scratch, float rmin, float rdelta, int steps) =>
+        FitScaleAndMin(nmax, x, weights, levels, out theMin, scratch, rmin, rdelta, steps, qkx3: true);
+
+    private static float FitScaleAndMin(int nmax, ReadOnlySpan<float> x, ReadOnlySpan<float> weights, Span<byte> levels, out float theMin,
+        Span<byte> scratch, float rmin, float rdelta, int steps, bool qkx3)
     {
         var n = x.Length;
         var min = x[0];
@@ -49,7 +62,7 @@ internal static class KQuantMath
         }
         if (min > 0)
             min = 0;
-        if (max == min)
+        if (qkx3 ? max <= min : max == min)
         {
             levels[..n].Clear();
             theMin = -min;
@@ -76,7 +89,17 @@ internal static class KQuantMath
             float sumL = 0, sumL2 = 0, sumXL = 0;
             for (var i = 0; i < n; i++)
             {
-                var l = Math.Max(0, Math.Min(nmax, NearestInt(iscale * (x[i] - min))));
+                int l;
+                if (qkx3)
+                {
+                    // min is the best fit so far, possibly close to max: clamp before rounding as ggml does (v can be huge).
+                    var v = iscale * (x[i] - min);
+                    l = v > 0 ? NearestInt(v < nmax ? v : nmax) : 0;
+                }
+                else
+                {
+                    l = Math.Max(0, Math.Min(nmax, NearestInt(iscale * (x[i] - min))));
+                }
                 scratch[i] = (byte)l;
                 var w = weights[i];
                 sumL += w * l;

@@ -81,7 +81,7 @@ internal static class Q4KFormat
                 sumW += weights[l];
             }
             subBlockWeights[j] = sumW;
-            scales[j] = ImportanceKQuantMath.MakeQkx3Quants(15, sub, weights, levels.Slice(j * SubBlock, SubBlock), out mins[j], scratch, -0.9f, 0.05f, 36);
+            scales[j] = KQuantMath.MakeQkx3Quants(15, sub, weights, levels.Slice(j * SubBlock, SubBlock), out mins[j], scratch, -0.9f, 0.05f, 36);
         }
         Span<byte> storedScales = stackalloc byte[BlockValues / SubBlock];
         Span<byte> storedMins = stackalloc byte[BlockValues / SubBlock];
