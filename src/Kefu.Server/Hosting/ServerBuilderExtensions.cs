@@ -89,17 +89,10 @@ internal static class ServerBuilderExtensions
         services.AddRateLimiter(limiter =>
         {
             limiter.OnRejected = RejectAsync;
-            // A token bucket per API key: bursts up to a minute's allowance, refilled every second.
+            // A token bucket per API key: bursts up to a minute's allowance, never more than that a minute.
             limiter.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
                 http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.RequestsPerMinutePerKey,
-                    TokensPerPeriod = Math.Max(1, options.RequestsPerMinutePerKey / 60),
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+                _ => PerMinuteTokenBucket.Options(options.RequestsPerMinutePerKey)));
         });
 
         // Metrics on /metrics and traces (exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set): see ServerTelemetry.

@@ -45,12 +45,5 @@ internal static class UiServices
 
     // Behind a reverse proxy every customer shares its address: configure forwarded headers there.
     private static RateLimitPartition<string> PerAddress(HttpContext http, int perMinute) =>
-        RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, perMinute),
-            TokensPerPeriod = Math.Max(1, perMinute / 6),
-            ReplenishmentPeriod = TimeSpan.FromSeconds(10),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => PerMinuteTokenBucket.Options(perMinute));
 }
